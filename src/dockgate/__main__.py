@@ -1,0 +1,5 @@
+"""Allow ``python -m dockgate``."""
+
+from dockgate.cli import main
+
+raise SystemExit(main())

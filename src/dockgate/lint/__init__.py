@@ -1,0 +1,1 @@
+"""Configuration checks: Dockerfiles and Kubernetes manifests, on one rule engine."""

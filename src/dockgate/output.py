@@ -1,0 +1,38 @@
+"""Write a command's result where the user asked: stdout or one file, nothing else.
+
+Files are written through a temporary file in the same directory and renamed, so an
+interrupted run never leaves a half-written report behind.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from dockgate.errors import UsageError
+
+
+def write_output(data: str | bytes, output: str | None) -> None:
+    """Write ``data`` to ``output`` (a path) or to stdout when ``output`` is None or '-'."""
+    raw = data.encode() if isinstance(data, str) else data
+    if output in (None, "-"):
+        sys.stdout.buffer.write(raw)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(output)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"cannot write {output}: directory {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+        os.replace(tmp, target)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
