@@ -28,7 +28,7 @@ class FileEntry:
     mode: int  # permission bits, setuid/setgid/sticky included (no file-type bits)
     uid: int
     gid: int
-    layer_index: int  # 0-based, -1 for a root filesystem directory
+    layer_index: int  # 0-based; a root filesystem directory is read as the single layer 0
     link_target: str | None = None  # symlink target as written, or hardlink target (absolute)
 
     @property
