@@ -21,4 +21,4 @@ def render_tables(tables: list[Table | str], output: str | None) -> str:
     console = Console(file=buffer, force_terminal=colour, no_color=not colour, width=width, highlight=False, soft_wrap=False)
     for table in tables:
         console.print(table)
-    return buffer.getvalue()
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
