@@ -89,6 +89,21 @@ class LayerStream:
         self._buffer, self._pos = joined, n
         return joined[:n]
 
+    def skip(self, n: int) -> int:
+        """Advance ``n`` bytes without building them into one string; returns how many were skipped."""
+        skipped = 0
+        while skipped < n:
+            available = len(self._buffer) - self._pos
+            if available == 0:
+                if self._eof:
+                    break
+                self._buffer, self._pos = self._next_chunk(), 0
+                continue
+            step = min(available, n - skipped)
+            self._pos += step
+            skipped += step
+        return skipped
+
     def drain(self) -> None:
         self._buffer, self._pos = b"", 0
         while not self._eof:

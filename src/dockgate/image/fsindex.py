@@ -51,19 +51,12 @@ class FsIndex:
         if not self._pending_paths and not self._pending_subtrees:
             return
         paths, subtrees = self._pending_paths, self._pending_subtrees
-        doomed = []
-        for path, record in self._entries.items():
-            if record[0] >= layer_index:
-                continue
-            if path in paths:
-                doomed.append(path)
-                continue
-            parent = path
-            while parent != "/":
-                parent = posixpath.dirname(parent)
-                if parent in paths or parent in subtrees:
-                    doomed.append(path)
-                    break
+        prefixes = tuple(p.rstrip("/") + "/" for p in paths | subtrees)
+        doomed = [
+            path
+            for path, record in self._entries.items()
+            if record[0] < layer_index and (path in paths or path.startswith(prefixes))
+        ]
         for path in doomed:
             del self._entries[path]
         self._pending_paths = set()

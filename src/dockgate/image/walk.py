@@ -9,17 +9,17 @@ content of a regular file is read only when some visitor wants it. Nothing is wr
 from __future__ import annotations
 
 import posixpath
-import tarfile
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from dockgate.errors import DockgateError, InputError, LimitExceeded
+from dockgate.errors import InputError, LimitExceeded
 from dockgate.image.decompress import LayerStream, compression_from_media_type, sniff_compression
 from dockgate.image.digest import VerifyingReader
 from dockgate.image.fsindex import FsIndex
 from dockgate.image.limits import Limits
 from dockgate.image.model import LayerRef, OpenedImage
-from dockgate.image.visitor import DIRECTORY, HARDLINK, OTHER, REGULAR, SYMLINK, FileEntry, LayerVisitor
+from dockgate.image.tarstream import TarReader
+from dockgate.image.visitor import HARDLINK, REGULAR, SYMLINK, FileEntry, LayerVisitor
 from dockgate.progress import Progress
 
 WHITEOUT_PREFIX = ".wh."
@@ -62,18 +62,6 @@ def check_link_target(path: str, target: str, what: str) -> None:
         depth = depth - 1 if part == ".." else depth + 1
         if depth < 0:
             raise InputError(f"{what}: symlink {path} -> {target[:200]} points outside the image root (hostile layer)")
-
-
-def _kind(member: tarfile.TarInfo) -> str:
-    if member.isreg():
-        return REGULAR
-    if member.isdir():
-        return DIRECTORY
-    if member.issym():
-        return SYMLINK
-    if member.islnk():
-        return HARDLINK
-    return OTHER
 
 
 def walk_layers(image: OpenedImage, visitors: Sequence[LayerVisitor], limits: Limits, progress: Progress) -> WalkResult:
@@ -127,63 +115,46 @@ class _Prefixed:
 def _walk_tar(stream: LayerStream, layer_index: int, what: str, visitors: Sequence[LayerVisitor], limits: Limits, result: WalkResult) -> int:
     index = result.index
     count = 0
-    try:
-        tar = tarfile.open(fileobj=stream, mode="r|", errorlevel=2)  # type: ignore[arg-type]
-        for member in tar:
-            count += 1
-            if count > limits.max_entries_per_layer:
-                raise LimitExceeded(f"{what}: more than {limits.max_entries_per_layer} entries")
-            path = entry_path(member.name, what, limits)
-            if path == "/":
-                continue
-            name = posixpath.basename(path)
-            if name.startswith(WHITEOUT_PREFIX):
-                parent = posixpath.dirname(path)
-                if name == OPAQUE_MARKER:
-                    _whiteout(index, visitors, layer_index, parent, True)
-                elif not name.startswith(".wh..wh."):
-                    _whiteout(index, visitors, layer_index, posixpath.join(parent, name[len(WHITEOUT_PREFIX):]), False)
-                continue
-            kind = _kind(member)
-            target: str | None = None
-            if kind == SYMLINK:
-                check_link_target(path, member.linkname, what)
-                target = member.linkname
-            elif kind == HARDLINK:
-                target = entry_path(member.linkname, what, limits)
-            if member.size > limits.max_layer_bytes:
-                raise LimitExceeded(f"{what}: entry {path} claims {member.size} bytes, beyond the layer bound")
-            entry = FileEntry(
-                path=path,
-                kind=kind,
-                size=member.size if kind == REGULAR else 0,
-                mode=member.mode & 0o7777,
-                uid=member.uid,
-                gid=member.gid,
-                layer_index=layer_index,
-                link_target=target,
-            )
-            index.add(entry)
-            for visitor in visitors:
-                visitor.on_entry(entry)
-            if kind != REGULAR:
-                continue
-            wanting = [v for v in visitors if v.wants(entry)]
-            if not wanting:
-                continue
-            if entry.size > limits.max_file_size:
-                result.warnings.append(f"{what}: skipped {path}: {entry.size} bytes is over the --max-file-size bound {limits.max_file_size}")
-                continue
-            handle = tar.extractfile(member)
-            data = handle.read() if handle is not None else b""
-            if len(data) != entry.size:
-                raise InputError(f"{what}: {path} is truncated")
-            for visitor in wanting:
-                visitor.on_file(entry, data)
-    except DockgateError:
-        raise
-    except (tarfile.TarError, EOFError, UnicodeError, ValueError, OverflowError) as exc:
-        raise InputError(f"{what}: not a valid tar stream ({' '.join(str(exc).split()) or type(exc).__name__})") from None
+    reader = TarReader(stream, what)
+    for member in reader:
+        count += 1
+        if count > limits.max_entries_per_layer:
+            raise LimitExceeded(f"{what}: more than {limits.max_entries_per_layer} entries")
+        path = entry_path(member.name, what, limits)
+        if path == "/":
+            continue
+        name = path[path.rfind("/") + 1 :]
+        if name.startswith(WHITEOUT_PREFIX):
+            parent = posixpath.dirname(path)
+            if name == OPAQUE_MARKER:
+                _whiteout(index, visitors, layer_index, parent, True)
+            elif not name.startswith(".wh..wh."):
+                _whiteout(index, visitors, layer_index, posixpath.join(parent, name[len(WHITEOUT_PREFIX):]), False)
+            continue
+        kind = member.kind
+        target: str | None = None
+        if kind == SYMLINK:
+            check_link_target(path, member.linkname, what)
+            target = member.linkname
+        elif kind == HARDLINK:
+            target = entry_path(member.linkname, what, limits)
+        if member.size > limits.max_layer_bytes:
+            raise LimitExceeded(f"{what}: entry {path} claims {member.size} bytes, beyond the layer bound")
+        entry = FileEntry(path, kind, member.size if kind == REGULAR else 0, member.mode & 0o7777, member.uid, member.gid, layer_index, target)
+        index.add(entry)
+        for visitor in visitors:
+            visitor.on_entry(entry)
+        if kind != REGULAR:
+            continue
+        wanting = [v for v in visitors if v.wants(entry)]
+        if not wanting:
+            continue
+        if entry.size > limits.max_file_size:
+            result.warnings.append(f"{what}: skipped {path}: {entry.size} bytes is over the --max-file-size bound {limits.max_file_size}")
+            continue
+        data = reader.read_data(limits.max_file_size)
+        for visitor in wanting:
+            visitor.on_file(entry, data)
     return count
 
 
