@@ -128,3 +128,9 @@ def test_go_binaries_in_an_image(inventory_of) -> None:
 def test_modinfo_without_sentinels() -> None:
     info = parse_modinfo("go1.22.0", "path\tx\nmod\tx\t(devel)\t\n")
     assert info.main.version == "(devel)"
+
+
+def test_go_binary_replaced_by_a_plain_file_is_gone(inventory_of) -> None:
+    binary = elf(inline_buildinfo("go1.19.8", MODINFO))
+    inv = inventory_of(Layer().add("usr/bin/tool", binary, mode=0o755), Layer().add("usr/bin/tool", "#!/bin/sh\n", mode=0o644))
+    assert inv.packages == []

@@ -14,12 +14,16 @@ class CatalogVisitor:
         self.parsed: dict[str, dict[tuple[str, int], Parsed]] = {c.name: {} for c in self.cataloguers}
         self.warnings: list[str] = []
         self._wanting: dict[str, list[Cataloguer]] = {}
+        self._by_entry = [c for c in self.cataloguers if getattr(c, "wants_entry", None) is not None]
 
     def on_entry(self, entry: FileEntry) -> None:
         return None
 
     def wants(self, entry: FileEntry) -> bool:
-        wanting = [c for c in self.cataloguers if c.wants(entry.path) or _wants_entry(c, entry)]
+        """Cataloguers decide on the path; those that need more (the executable bit) define wants_entry."""
+        path = entry.path
+        wanting = [c for c in self.cataloguers if c.wants(path)]
+        wanting += [c for c in self._by_entry if c not in wanting and c.wants_entry(entry)]  # type: ignore[attr-defined]
         if wanting:
             self._wanting[entry.path] = wanting
             return True
@@ -38,9 +42,3 @@ class CatalogVisitor:
 
     def on_whiteout(self, layer_index: int, path: str, opaque: bool) -> None:
         return None
-
-
-def _wants_entry(cataloguer: Cataloguer, entry: FileEntry) -> bool:
-    """Cataloguers that need more than the path (e.g. the executable bit) define wants_entry."""
-    wants_entry = getattr(cataloguer, "wants_entry", None)
-    return bool(wants_entry and wants_entry(entry))

@@ -55,14 +55,15 @@ def walk_rootfs(root: str, visitors: Sequence[LayerVisitor], limits: Limits) -> 
                 else:
                     kind = OTHER
                 entry = FileEntry(path, kind, st.st_size if kind == REGULAR else 0, stat.S_IMODE(mode), st.st_uid, st.st_gid, 0, target)
-                result.index.add(entry)
                 for visitor in visitors:
                     visitor.on_entry(entry)
                 if kind != REGULAR:
+                    result.index.add(entry)
                     continue
                 wanting = [v for v in visitors if v.wants(entry)]
                 if not wanting:
                     continue
+                result.index.add(entry)
                 if entry.size > limits.max_file_size:
                     result.warnings.append(f"{root}: skipped {path}: {entry.size} bytes is over the --max-file-size bound")
                     continue

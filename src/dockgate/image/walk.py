@@ -141,14 +141,16 @@ def _walk_tar(stream: LayerStream, layer_index: int, what: str, visitors: Sequen
         if member.size > limits.max_layer_bytes:
             raise LimitExceeded(f"{what}: entry {path} claims {member.size} bytes, beyond the layer bound")
         entry = FileEntry(path, kind, member.size if kind == REGULAR else 0, member.mode & 0o7777, member.uid, member.gid, layer_index, target)
-        index.add(entry)
         for visitor in visitors:
             visitor.on_entry(entry)
         if kind != REGULAR:
+            index.add(entry)
             continue
         wanting = [v for v in visitors if v.wants(entry)]
         if not wanting:
+            index.forget(path, layer_index)
             continue
+        index.add(entry)
         if entry.size > limits.max_file_size:
             result.warnings.append(f"{what}: skipped {path}: {entry.size} bytes is over the --max-file-size bound {limits.max_file_size}")
             continue
