@@ -52,7 +52,7 @@ def dist_info(name: str, version: str) -> str:
     return f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nLicense: Apache-2.0\n"
 
 
-def main() -> None:
+def main(out: Path = HERE / "images" / "hello.oci.tar") -> Path:
     base = (
         Layer(created_by="ADD rootfs.tar /")
         .dir("etc")
@@ -76,9 +76,12 @@ def main() -> None:
     cleanup = Layer(created_by="RUN rm /root/.ssh/id_ed25519 # buildkit").whiteout("root/.ssh/id_ed25519")
     config = {"config": {"Env": ["PATH=/usr/local/bin:/usr/bin:/bin"], "Cmd": ["python3", "/app/server.py"], "ExposedPorts": {"8080/tcp": {}}}}
     image = build([base, app, cleanup], config_extra=config)
-    out = write_oci_archive(HERE / "images" / "hello.oci.tar", [image], tag="hello:1.0")
+    write_oci_archive(out, [image], tag="hello:1.0")
     print(f"wrote {out} ({out.stat().st_size} bytes), manifest {image.manifest_digest}")
+    return out
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(Path(sys.argv[1])) if len(sys.argv) > 1 else main()
