@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["registry_fixtures"]  # real registries on loopback (tests/registry_fixtures.py)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
