@@ -197,6 +197,19 @@ def parse_www_authenticate(header: str) -> Challenge | None:
     return Challenge(match.group(1).lower(), params)
 
 
+def merge_scopes(scopes: list[str]) -> list[str]:
+    """``repository:a:push,pull`` + ``repository:a:pull`` → ``repository:a:pull,push`` (order kept)."""
+    merged: dict[str, set[str]] = {}
+    for scope in scopes:
+        if not scope:
+            continue
+        resource, sep, actions = scope.rpartition(":")
+        if not sep or not resource:
+            resource, actions = scope, ""
+        merged.setdefault(resource, set()).update(a for a in actions.split(",") if a)
+    return [f"{resource}:{','.join(sorted(actions))}" if actions else resource for resource, actions in merged.items()]
+
+
 @dataclass
 class Authenticator:
     """Per-registry authentication state for one client."""
@@ -215,6 +228,12 @@ class Authenticator:
             self._looked_up = True
             self.credentials = load_docker_credentials(self.registry)
         return self.credentials
+
+    def unauthorized_hint(self) -> str:
+        """Why a 401 stands: credentials were sent and refused, or there were none."""
+        if self.credentials is not None:
+            return "credentials refused"
+        return f"no credentials found for {self.registry} (docker login, or an entry in {docker_config_path()})"
 
     def header_for(self, scope: str) -> str | None:
         """The Authorization header to send proactively, if any is known."""
@@ -249,10 +268,7 @@ class Authenticator:
             raise InputError(f"{what}: registry {self.host} announced an invalid token realm {realm[:100]!r}")
         if parts.scheme == "http" and not (is_loopback_host(parts.netloc) or self.options.insecure_http):
             raise InputError(f"{what}: registry {self.host} wants a token from plain-HTTP {realm[:100]!r}; refused (use --insecure-http to allow)")
-        scopes = [s for s in challenge.params.get("scope", "").split(" ") if s]
-        for wanted in scope.split(" "):
-            if wanted and wanted not in scopes:
-                scopes.append(wanted)
+        scopes = merge_scopes(challenge.params.get("scope", "").split(" ") + scope.split(" "))
         service = challenge.params.get("service")
         creds = self._creds()
         try:

@@ -156,7 +156,7 @@ class RegistryClient:
                 authenticated_retry = True
                 if self.auth.answer_challenge(challenge, scope, self._http, what):
                     continue
-                raise status_error(401, b"", self.host, what)
+                raise status_error(401, b"", self.host, what, self.auth.unauthorized_hint())
             if status in ok:
                 return response
             if status == 404 and missing_ok:
@@ -167,13 +167,14 @@ class RegistryClient:
                 response.close()
                 time.sleep(self.options.retry_backoff * (2 ** (attempt - 1)))
                 continue
+            hint = self.auth.unauthorized_hint() if status == 401 else ""
             try:
                 body = read_bounded(response, 65536) or b"" if method != "HEAD" else b""
             except httpx.HTTPError:
                 body = b""
             finally:
                 response.close()
-            raise status_error(status, body, self.host, what)
+            raise status_error(status, body, self.host, what, hint)
 
     def _read_all(self, response: httpx.Response, limit: int, what: str, limit_what: str) -> bytes:
         try:

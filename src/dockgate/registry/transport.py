@@ -124,8 +124,10 @@ def registry_error_detail(body: bytes) -> str:
     return ""
 
 
-def status_error(status: int, body: bytes, host: str, what: str) -> InputError:
+def status_error(status: int, body: bytes, host: str, what: str, hint: str = "") -> InputError:
     words = _STATUS_WORDS.get(status) or ("server error" if status >= 500 else "unexpected status")
+    if hint:
+        words = f"{words.split(' (')[0]} ({hint})"
     detail = registry_error_detail(body)
     suffix = f" [{detail}]" if detail else ""
     return InputError(f"{what}: registry {host} answered {status} {words}{suffix}")
