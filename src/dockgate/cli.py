@@ -61,10 +61,83 @@ def _run_sbom(args: argparse.Namespace) -> int:
     return run_sbom(args)
 
 
+# --- policy -----------------------------------------------------------------------------
+
+
+def _add_policy(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("policy", help="write, show and validate the policy file (init, schema, check)")
+    actions = p.add_subparsers(dest="policy_action", metavar="ACTION")
+    actions.required = True
+    init = actions.add_parser("init", help="write a commented starting policy with strict defaults")
+    init.add_argument("--force", action="store_true", help="overwrite an existing -o file")
+    _common(init, ["yaml"], "yaml")
+    schema = actions.add_parser("schema", help="print the policy JSON Schema")
+    _common(schema, ["json"], "json")
+    check = actions.add_parser("check", help="validate a policy file (errors name the line)")
+    check.add_argument("file", metavar="FILE")
+    _common(check, ["text", "json"], "text")
+    p.set_defaults(handler=_run_policy)
+
+
+def _run_policy(args: argparse.Namespace) -> int:
+    from dockgate.commands.policy import run_policy
+
+    return run_policy(args)
+
+
+# --- gate -------------------------------------------------------------------------------
+
+
+def _add_gate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gate", help="run every check the policy asks for; one verdict, PASS or FAIL")
+    p.add_argument("--policy", required=True, metavar="FILE", help="policy file (see `dockgate policy init`)")
+    p.add_argument("--image", metavar="REF", default=None, help="image to judge (same forms as sbom, or a registry reference)")
+    p.add_argument("--dockerfile", metavar="PATH", default=None, help="Dockerfile to judge")
+    p.add_argument("--manifests", metavar="PATH", nargs="+", default=[], help="Kubernetes manifest files or folders")
+    p.add_argument("--junit", metavar="PATH", default=None, help="also write JUnit XML here")
+    p.add_argument("--sarif", metavar="PATH", default=None, help="also write SARIF here")
+    p.add_argument("--json", metavar="PATH", default=None, help="also write the JSON verdict here")
+    _common(p, ["text", "json", "junit", "sarif"], "text")
+    p.set_defaults(handler=_run_gate)
+
+
+def _run_gate(args: argparse.Namespace) -> int:
+    from dockgate.commands.gate import run_gate
+
+    return run_gate(args)
+
+
+# --- serve ------------------------------------------------------------------------------
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="HTTPS Kubernetes admission webhook applying the policy")
+    p.add_argument("--policy", required=True, metavar="FILE", help="policy file")
+    p.add_argument("--listen", default="0.0.0.0:8443", metavar="HOST:PORT", help="address to listen on (default 0.0.0.0:8443)")
+    p.add_argument("--tls-cert", metavar="PATH", default=None, help="PEM certificate (chain)")
+    p.add_argument("--tls-key", metavar="PATH", default=None, help="PEM private key")
+    p.add_argument("--dev-certs", metavar="DIR", nargs="?", const="", default=None, help="make a throwaway CA and certificate (in DIR, default a temp dir) for local use")
+    p.add_argument("--cache", metavar="PATH", default=None, help="SQLite verdict cache (default ~/.cache/dockgate/admission.sqlite)")
+    p.add_argument("--failure-mode", choices=["closed", "open"], default=None, help="override the policy's admission.failureMode")
+    p.add_argument("--time-budget", type=float, default=None, metavar="SECONDS", help="override admission.timeBudgetSeconds")
+    p.add_argument("--enable-mutate", action="store_true", help="serve POST /mutate (pin tags to digests)")
+    _common(p, ["json"], "json")
+    p.set_defaults(handler=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from dockgate.commands.serve import run_serve
+
+    return run_serve(args)
+
+
 # ----------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_sbom,
+    _add_policy,
+    _add_gate,
+    _add_serve,
 ]
 
 
