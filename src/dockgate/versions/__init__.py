@@ -11,11 +11,23 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from dockgate.errors import InputError
+from dockgate.versions.apk import ApkComparator
+from dockgate.versions.base import UnknownEcosystem, VersionError, shown
+from dockgate.versions.dpkg import DpkgComparator
+from dockgate.versions.go import GoComparator, normalize_go_toolchain
+from dockgate.versions.maven import MavenComparator
+from dockgate.versions.pypi import PypiComparator
+from dockgate.versions.rpm import RpmComparator
+from dockgate.versions.semver import NpmComparator, SemverComparator
 
-
-class VersionError(InputError):
-    """A version string that the ecosystem's rules cannot parse."""
+__all__ = [
+    "Comparator",
+    "UnknownEcosystem",
+    "VersionError",
+    "comparator_for",
+    "normalize_go_toolchain",
+    "supported_ecosystems",
+]
 
 
 class Comparator(Protocol):
@@ -26,3 +38,48 @@ class Comparator(Protocol):
 
     def compare(self, a: str, b: str) -> int:
         """-1, 0 or 1, as a is lower than, equal to or higher than b."""
+
+
+# One shared instance per ecosystem, so their key caches are shared by every caller.
+_COMPARATORS: dict[str, Comparator] = {
+    "Debian": DpkgComparator("Debian"),
+    "Ubuntu": DpkgComparator("Ubuntu"),
+    "Alpine": ApkComparator("Alpine"),
+    "Wolfi": ApkComparator("Wolfi"),
+    "Chainguard": ApkComparator("Chainguard"),
+    "Red Hat": RpmComparator("Red Hat"),
+    "Rocky Linux": RpmComparator("Rocky Linux"),
+    "AlmaLinux": RpmComparator("AlmaLinux"),
+    "openSUSE": RpmComparator("openSUSE"),
+    "SUSE": RpmComparator("SUSE"),
+    "Mageia": RpmComparator("Mageia"),
+    "openEuler": RpmComparator("openEuler"),
+    "PyPI": PypiComparator("PyPI"),
+    "npm": NpmComparator("npm"),
+    "SEMVER": SemverComparator("SEMVER"),
+    "crates.io": SemverComparator("crates.io"),
+    "Go": GoComparator("Go"),
+    "Maven": MavenComparator("Maven"),
+}
+
+
+def supported_ecosystems() -> list[str]:
+    """The base OSV ecosystem names (without ":release" suffixes) that have a comparator."""
+    return sorted(_COMPARATORS)
+
+
+def comparator_for(ecosystem: str) -> Comparator:
+    """The comparator for an OSV ecosystem name, ignoring any ":release" suffix.
+
+    "Debian:12", "Alpine:v3.18", "Ubuntu:22.04:LTS", "Red Hat:enterprise_linux:9" all resolve
+    by the part before the first colon. Raises UnknownEcosystem for anything else.
+    """
+    if not isinstance(ecosystem, str):
+        raise UnknownEcosystem(f"unknown ecosystem {shown(ecosystem)}: expected a string")
+    base = ecosystem.split(":", 1)[0].strip()
+    comparator = _COMPARATORS.get(base)
+    if comparator is None:
+        raise UnknownEcosystem(
+            f"unknown ecosystem {shown(ecosystem)}: supported are {', '.join(supported_ecosystems())}"
+        )
+    return comparator
