@@ -74,10 +74,8 @@ def comparator_for(ecosystem: str) -> Comparator:
     "Debian:12", "Alpine:v3.18", "Ubuntu:22.04:LTS", "Red Hat:enterprise_linux:9" all resolve
     by the part before the first colon. Raises UnknownEcosystem for anything else.
     """
-    if not isinstance(ecosystem, str):
-        raise UnknownEcosystem(f"unknown ecosystem {shown(ecosystem)}: expected a string")
-    base = ecosystem.split(":", 1)[0].strip()
-    comparator = _COMPARATORS.get(base)
+    base = ecosystem.split(":", 1)[0].strip() if isinstance(ecosystem, str) else None
+    comparator = _COMPARATORS.get(base) if base is not None else None
     if comparator is None:
         raise UnknownEcosystem(
             f"unknown ecosystem {shown(ecosystem)}: supported are {', '.join(supported_ecosystems())}"
