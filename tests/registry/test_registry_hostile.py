@@ -245,6 +245,19 @@ def test_bearer_token_is_sent_and_credentials_stay_off_the_registry(scripted_ser
     assert all("Basic" not in r[2].get("Authorization", "") for r in registry_requests)
 
 
+def test_anonymous_bearer_flow_sends_no_credentials(scripted_server):
+    challenge = f'Bearer realm="http://{scripted_server.host}/token",service="svc",scope="repository:app:pull"'
+    scripted_server.routes[("GET", "/v2/app/tags/list")] = [
+        Canned(401, headers={"WWW-Authenticate": challenge}),
+        Canned(body=b'{"name":"app","tags":["x"]}'),
+    ]
+    scripted_server.routes[("GET", "/token")] = Canned(body=b'{"token":"anon"}')
+    with _client(scripted_server) as client:
+        assert client.list_tags("app") == ["x"]
+    token_request = next(r for r in scripted_server.requests if r[1].startswith("/token"))
+    assert "Authorization" not in token_request[2]
+
+
 def test_identity_token_uses_the_refresh_grant(scripted_server):
     challenge = f'Bearer realm="http://{scripted_server.host}/token",service="svc",scope="repository:app:pull"'
     scripted_server.routes[("GET", "/v2/app/tags/list")] = [

@@ -233,7 +233,7 @@ class Authenticator:
         """Why a 401 stands: credentials were sent and refused, or there were none."""
         if self.credentials is not None:
             return "credentials refused"
-        return f"no credentials found for {self.registry} (docker login, or an entry in {docker_config_path()})"
+        return f"no credentials found for {self.registry}: docker login, or add it to {docker_config_path()}"
 
     def header_for(self, scope: str) -> str | None:
         """The Authorization header to send proactively, if any is known."""
