@@ -278,3 +278,30 @@ def test_tag_list_pagination_and_malformed_pages(scripted_server):
         assert client.list_tags("app", page_size=2) == ["a", "b", "c"]
         with pytest.raises(InputError, match="malformed tag list"):
             client.list_tags("bad")
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda c: c.get_manifest("../etc", "1"), "invalid repository name"),
+        (lambda c: c.get_manifest("app", "../../x"), "invalid tag"),
+        (lambda c: c.head_manifest("App", "1"), "invalid repository name"),
+        (lambda c: c.push_manifest("app", "bad tag", b"{}", OCI_MANIFEST), "invalid tag"),
+        (lambda c: c.open_blob("app", "sha256:zz"), "invalid digest"),
+        (lambda c: c.list_tags("a//b"), "invalid repository name"),
+        (lambda c: c.mount_blob("app", GOOD_DIGEST, "x/../y"), "invalid repository name"),
+    ],
+)
+def test_caller_supplied_names_are_validated_before_any_request(scripted_server, call, fragment):
+    with _client(scripted_server) as client:
+        with pytest.raises(InputError, match=fragment):
+            call(client)
+    assert scripted_server.requests == []
+
+
+def test_location_with_another_scheme_is_refused(scripted_server):
+    scripted_server.routes[("POST", "/v2/app/blobs/uploads/")] = Canned(202, headers={"Location": "ftp://elsewhere/upload"})
+    scripted_server.routes[("HEAD", f"/v2/app/blobs/{GOOD_DIGEST}")] = Canned(404)
+    with _client(scripted_server) as client:
+        with pytest.raises(InputError, match="refused"):
+            client.push_blob("app", GOOD)

@@ -29,7 +29,7 @@ from dockgate.registry.descriptor import (
     PulledManifest,
     parse_manifest_json,
 )
-from dockgate.registry.reference import Reference
+from dockgate.registry.reference import Reference, check_repository, check_tag_or_digest
 from dockgate.registry.transport import (
     TransportOptions,
     candidate_schemes,
@@ -105,11 +105,16 @@ class RegistryClient:
         request = self._http.build_request(method, url, headers=sent_headers, content=content)
         return self._http.send(request, stream=True)
 
-    def _url(self, path_or_url: str, params: dict[str, str] | None) -> httpx.URL:
-        if path_or_url.startswith("/"):
-            url = httpx.URL(self.base_url + path_or_url)
-        else:
-            url = httpx.URL(self.base_url).join(path_or_url)
+    def _url(self, path_or_url: str, params: dict[str, str] | None, what: str) -> httpx.URL:
+        try:
+            if path_or_url.startswith("/"):
+                url = httpx.URL(self.base_url + path_or_url)
+            else:  # a Location or Link the registry sent
+                url = httpx.URL(self.base_url).join(path_or_url)
+        except (httpx.InvalidURL, ValueError, UnicodeError):
+            raise InputError(f"{what}: registry {self.host} sent an invalid URL {path_or_url[:100]!r}") from None
+        if url.scheme not in ("http", "https") or (url.scheme == "http" and self.base_url.startswith("https:")):
+            raise InputError(f"{what}: registry {self.host} redirected to {str(url)[:100]!r}; refused (not HTTPS)")
         return url.copy_merge_params(params) if params else url
 
     def _request(
@@ -135,7 +140,7 @@ class RegistryClient:
         authenticated_retry = False
         attempt = 0
         while True:
-            url = self._url(path_or_url, params)
+            url = self._url(path_or_url, params, what)
             try:
                 response = self._send_once(method, url, scope, headers, content)
             except httpx.HTTPError as exc:
@@ -189,11 +194,12 @@ class RegistryClient:
 
     @staticmethod
     def _pull_scope(repository: str) -> str:
-        return f"repository:{repository}:pull"
+        """The token scope for reading; also where every method validates ``repository``."""
+        return f"repository:{check_repository(repository)}:pull"
 
     @staticmethod
     def _push_scope(repository: str) -> str:
-        return f"repository:{repository}:pull,push"
+        return f"repository:{check_repository(repository)}:pull,push"
 
     def ping(self) -> None:
         """Check that ``/v2/`` answers (authenticating if asked)."""
@@ -213,6 +219,7 @@ class RegistryClient:
         missing_ok: bool = False,
     ) -> PulledManifest | None:
         """GET a manifest or index by tag or digest; verify it; None on 404 if ``missing_ok``."""
+        check_tag_or_digest(reference)
         what = f"{self.host}/{repository}:{reference}" if ":" not in reference else f"{self.host}/{repository}@{reference}"
         response = self._request(
             "GET",
@@ -247,6 +254,7 @@ class RegistryClient:
     def head_manifest(self, repository: str, reference: str, *, missing_ok: bool = False) -> Descriptor | None:
         """HEAD a manifest: its media type, digest and size without the body (GET if the
         registry does not send ``Docker-Content-Digest``)."""
+        check_tag_or_digest(reference)
         what = f"{self.host}/{repository}:{reference}"
         response = self._request(
             "HEAD",
@@ -278,6 +286,7 @@ class RegistryClient:
     def push_manifest(self, repository: str, reference: str, content: bytes, media_type: str) -> str:
         """PUT a manifest under a tag or its digest; return its digest (checked against the
         registry's ``Docker-Content-Digest``)."""
+        check_tag_or_digest(reference)
         what = f"push manifest {self.host}/{repository}:{reference}"
         digest = digest_of(content)
         if reference.startswith("sha256:") and reference != digest:
@@ -300,7 +309,7 @@ class RegistryClient:
 
     def delete_manifest(self, repository: str, digest: str) -> None:
         what = f"delete {self.host}/{repository}@{digest}"
-        response = self._request("DELETE", f"/v2/{repository}/manifests/{parse_digest(digest, what)}", scope=f"repository:{repository}:delete", what=what, ok=(202, 200))
+        response = self._request("DELETE", f"/v2/{repository}/manifests/{parse_digest(digest, what)}", scope=f"repository:{check_repository(repository)}:delete", what=what, ok=(202, 200))
         assert response is not None
         response.close()
 
@@ -420,7 +429,7 @@ class RegistryClient:
     def mount_blob(self, repository: str, digest: str, from_repository: str) -> bool:
         """Cross-repository mount; False (and the opened upload cancelled) when not mounted."""
         what = f"mount blob {digest} from {from_repository} into {self.host}/{repository}"
-        scope = f"{self._push_scope(repository)} repository:{from_repository}:pull"
+        scope = f"{self._push_scope(repository)} {self._pull_scope(from_repository)}"
         response = self._request(
             "POST",
             f"/v2/{repository}/blobs/uploads/",
@@ -482,7 +491,7 @@ class RegistryClient:
             headers={"Accept": OCI_INDEX},
         )
         content_type = response.headers.get("content-type", "").split(";")[0].strip() if response is not None else ""
-        if response is not None and content_type == OCI_INDEX:
+        if response is not None and content_type in (OCI_INDEX, "application/json"):
             index = parse_manifest_json(self._read_all(response, MAX_MANIFEST_BYTES, what, "referrers index"), what)
         else:
             if response is not None:

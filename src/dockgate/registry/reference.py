@@ -122,3 +122,20 @@ def host_without_port(host: str) -> str:
     if host.startswith("["):
         return host[1 : host.index("]")]
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def check_repository(repository: str) -> str:
+    """``repository`` when it is a valid repository path (never ``..``, ``/`` games or spaces)."""
+    components = repository.split("/") if isinstance(repository, str) and repository else [""]
+    if len(repository or "") > MAX_NAME_LENGTH or not all(_COMPONENT_RE.match(c) for c in components):
+        raise InputError(f"invalid repository name {str(repository)[:100]!r}")
+    return repository
+
+
+def check_tag_or_digest(reference: str) -> str:
+    """``reference`` when it is a valid tag or digest (what may follow ``/manifests/``)."""
+    if isinstance(reference, str) and reference.startswith(("sha256:", "sha512:")):
+        return parse_digest(reference, "manifest reference")
+    if not isinstance(reference, str) or not _TAG_RE.match(reference):
+        raise InputError(f"invalid tag {str(reference)[:100]!r}")
+    return reference
