@@ -15,7 +15,10 @@ Because padding depends on the other version, each key element carries, besides 
 the side on which the rest of the version falls when compared with padding (its "tail
 sign"); the end of a version is the element ``(0,)`` between the two signs. Two versions
 that agree up to a position and then have tails on different sides of the padding are ordered
-by those tails, which is exactly what the token-by-token comparison concludes.
+by those tails. The literal token-by-token reading is not transitive when the first
+differing tokens have different prefixes and their tails fall on different sides of the
+padding ("1-alpha" < "1" < "1.a" but ".a" < "-alpha"); the key resolves such pairs by the
+tails (1-alpha < 1.a), which is also what Maven's ComparableVersion answers.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ _FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")
 Token = tuple[str, str]  # (prefix "." or "-", value: digits without leading zeros or qualifier)
 
 
-def _tokenize(version: str) -> list[Token]:
+def maven_tokens(version: str) -> list[Token]:
+    """Split, alias and trim a Maven version into prefixed tokens (at least one)."""
     tokens: list[Token] = []
     parts = re.split(r"([.-])", version.lower())
     for index in range(0, len(parts), 2):
@@ -49,7 +53,7 @@ def _tokenize(version: str) -> list[Token]:
         for number, piece in enumerate(pieces):
             piece_prefix = prefix if number == 0 else "-"
             followed_by_number = number + 1 < len(pieces)
-            if piece.isdigit():
+            if _is_number(piece):
                 value = str(int(piece))
             elif piece == "":
                 value = "0"
@@ -76,7 +80,7 @@ def _trim(tokens: list[Token]) -> None:
 
 
 def _is_number(value: str) -> bool:
-    return value.isdigit()
+    return value.isascii() and value.isdigit()
 
 
 def _qualifier_rank(value: str) -> tuple[int, str]:
@@ -125,8 +129,8 @@ def maven_key(tokens: list[Token]) -> tuple:
 
 
 def compare_tokens_directly(a: str, b: str) -> int:
-    """Reference token-by-token comparison with padding (used to cross-check the keys)."""
-    left, right = _tokenize(a), _tokenize(b)
+    """Literal token-by-token comparison with padding (cross-checks the keys in tests)."""
+    left, right = maven_tokens(a), maven_tokens(b)
     for position in range(max(len(left), len(right))):
         if position >= len(left) or position >= len(right):
             sign = padding_sign(right[position]) * -1 if position >= len(left) else padding_sign(left[position])
@@ -145,4 +149,4 @@ class MavenComparator(KeyedComparator):
     def _parse(self, version: str) -> tuple:
         if _FORBIDDEN.search(version):
             raise self.invalid(version, "contains whitespace or control characters")
-        return maven_key(_tokenize(version))
+        return maven_key(maven_tokens(version))
