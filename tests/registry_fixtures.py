@@ -244,23 +244,34 @@ class PushedImage:
         return f"{self.registry.host}/{self.repository}:{self.tag}"
 
 
-def skopeo_copy(source: str, registry: RunningRegistry, repository: str, tag: str, workdir: Path) -> PushedImage:
-    """``skopeo copy SOURCE docker://HOST/REPO:TAG`` (plain or with the test CA and creds)."""
+def _skopeo_tls_args(registry: RunningRegistry, workdir: Path, side: str) -> list[str]:
+    """``--{side}-cert-dir``/``--{side}-tls-verify=false`` and ``--{side}-creds`` for a test registry."""
+    if registry.ca_file:
+        cert_dir = workdir / f"certs-{registry.host.replace(':', '_')}"
+        cert_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(registry.ca_file, cert_dir / "ca.crt")
+        args = [f"--{side}-cert-dir", str(cert_dir)]
+    else:
+        args = [f"--{side}-tls-verify=false"]
+    if registry.username:
+        args += [f"--{side}-creds", f"{registry.username}:{registry.password}"]
+    return args
+
+
+def skopeo_copy(
+    source: str, registry: RunningRegistry, repository: str, tag: str, workdir: Path, source_registry: RunningRegistry | None = None
+) -> PushedImage:
+    """``skopeo copy SOURCE docker://HOST/REPO:TAG`` (plain or with the test CA and creds);
+    ``source_registry`` when SOURCE is ``docker://`` in one of the test registries."""
     skopeo = require_tool("skopeo", "skopeo")
     workdir.mkdir(parents=True, exist_ok=True)
     policy = workdir / "policy.json"
     policy.write_text(json.dumps({"default": [{"type": "insecureAcceptAnything"}]}))
     digest_file = workdir / f"{repository.replace('/', '_')}-{tag}.digest"
     command = [skopeo, "--policy", str(policy), "copy", "--quiet", "--digestfile", str(digest_file)]
-    if registry.ca_file:
-        cert_dir = workdir / "certs"
-        cert_dir.mkdir(exist_ok=True)
-        shutil.copy(registry.ca_file, cert_dir / "ca.crt")
-        command += ["--dest-cert-dir", str(cert_dir)]
-    else:
-        command += ["--dest-tls-verify=false"]
-    if registry.username:
-        command += ["--dest-creds", f"{registry.username}:{registry.password}"]
+    command += _skopeo_tls_args(registry, workdir, "dest")
+    if source_registry is not None:
+        command += _skopeo_tls_args(source_registry, workdir, "src")
     command += [source, f"docker://{registry.host}/{repository}:{tag}"]
     env = {**os.environ, "HOME": str(workdir)}  # no user auth files or containers.conf leak in
     done = subprocess.run(command, capture_output=True, timeout=300, env=env)
@@ -273,3 +284,29 @@ def skopeo_copy(source: str, registry: RunningRegistry, repository: str, tag: st
 def registry_app_image(plain_registry: RunningRegistry, shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> PushedImage:
     archive = shared_dir / "images" / "app-bookworm.oci.tar"
     return skopeo_copy(f"oci-archive:{archive}", plain_registry, "app", "1.0", tmp_path_factory.mktemp("skopeo"))
+
+
+@pytest.fixture(scope="session")
+def tls_registry_app_image(tls_registry: RunningRegistry, shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> PushedImage:
+    """The same image in ``tls_registry`` (HTTPS, test CA, Basic auth) as ``app:1.0``."""
+    archive = shared_dir / "images" / "app-bookworm.oci.tar"
+    return skopeo_copy(f"oci-archive:{archive}", tls_registry, "app", "1.0", tmp_path_factory.mktemp("skopeo-tls"))
+
+
+def skopeo_inspect(reference: str, registry: RunningRegistry, workdir: Path, raw: bool = False) -> dict[str, Any]:
+    """``skopeo inspect [--raw] docker://REFERENCE`` as JSON: another tool's view of what is stored."""
+    skopeo = require_tool("skopeo", "skopeo")
+    command = [skopeo, "inspect"] + (["--raw"] if raw else [])
+    if registry.ca_file:
+        cert_dir = workdir / "inspect-certs"
+        cert_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copy(registry.ca_file, cert_dir / "ca.crt")
+        command += ["--cert-dir", str(cert_dir)]
+    else:
+        command += ["--tls-verify=false"]
+    if registry.username:
+        command += ["--creds", f"{registry.username}:{registry.password}"]
+    done = subprocess.run(command + [f"docker://{reference}"], capture_output=True, timeout=120, env={**os.environ, "HOME": str(workdir)})
+    if done.returncode != 0:
+        raise AssertionError(f"skopeo inspect {reference} failed: {done.stderr.decode(errors='replace')[-1000:]}")
+    return json.loads(done.stdout)
