@@ -238,3 +238,65 @@ def test_fuzzed_text_only_raises_version_error(ecosystem: str, text: str) -> Non
 @given(st.sampled_from(ECOSYSTEMS), st.text(alphabet="0123456789.-_~^+:=vgorcalphbetp ", max_size=24))
 def test_fuzzed_version_like_text_only_raises_version_error(ecosystem: str, text: str) -> None:
     _key_or_version_error(ecosystem, text)
+
+
+def _rpmvercmp(a: str, b: str) -> int:
+    """rpm's rpmvercmp, walked segment by segment as rpm's documentation describes it."""
+    if a == b:
+        return 0
+    i = j = 0
+
+    def alnum(text: str, k: int) -> bool:
+        return k < len(text) and text[k].isascii() and text[k].isalnum()
+
+    while i < len(a) or j < len(b):
+        while i < len(a) and not alnum(a, i) and a[i] not in "~^":
+            i += 1
+        while j < len(b) and not alnum(b, j) and b[j] not in "~^":
+            j += 1
+        ca, cb = a[i:i + 1], b[j:j + 1]
+        if ca == "~" or cb == "~":
+            if ca != "~":
+                return 1
+            if cb != "~":
+                return -1
+            i, j = i + 1, j + 1
+            continue
+        if ca == "^" or cb == "^":
+            if not ca:
+                return -1
+            if not cb:
+                return 1
+            if ca != "^":
+                return 1
+            if cb != "^":
+                return -1
+            i, j = i + 1, j + 1
+            continue
+        if not (ca and cb):
+            break
+        numeric = ca.isdigit()
+        kind = str.isdigit if numeric else str.isalpha
+        si, sj = i, j
+        while i < len(a) and a[i].isascii() and kind(a[i]):
+            i += 1
+        while j < len(b) and b[j].isascii() and kind(b[j]):
+            j += 1
+        seg_a, seg_b = a[si:i], b[sj:j]
+        if not seg_b:
+            return 1 if numeric else -1
+        if numeric:
+            seg_a, seg_b = seg_a.lstrip("0"), seg_b.lstrip("0")
+            if len(seg_a) != len(seg_b):
+                return 1 if len(seg_a) > len(seg_b) else -1
+        if seg_a != seg_b:
+            return 1 if seg_a > seg_b else -1
+    if i >= len(a) and j >= len(b):
+        return 0
+    return 1 if i < len(a) else -1
+
+
+@FAST
+@given(rpm_part, rpm_part)
+def test_rpm_keys_agree_with_pairwise_rpmvercmp(a: str, b: str) -> None:
+    assert comparator_for("Red Hat").compare(a, b) == _rpmvercmp(a, b)
