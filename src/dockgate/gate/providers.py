@@ -10,6 +10,7 @@ Tests and embedders pass their own :class:`Providers`.
 
 from __future__ import annotations
 
+import datetime
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,24 @@ class DockerfileLinter(Protocol):
 
 class ManifestLinter(Protocol):
     def __call__(self, paths: list[Path], pod_security_level: str, pod_security_version: str) -> list[Finding]: ...
+
+
+class ObjectLinter(Protocol):
+    """Kubernetes rules (Pod Security included) on one object already parsed (admission)."""
+
+    def __call__(self, obj: dict[str, Any], pod_security_level: str, pod_security_version: str) -> list[Finding]: ...
+
+
+class DigestResolver(Protocol):
+    """Ask the registry which manifest digest ``image`` (a tag) points at now."""
+
+    def __call__(self, image: str) -> str: ...
+
+
+class DatabaseInfo(Protocol):
+    """The vulnerability database's version string and build time (UTC)."""
+
+    def __call__(self) -> tuple[str, datetime.datetime]: ...
 
 
 class ImageScanner(Protocol):
@@ -48,6 +67,9 @@ class Providers:
     vulnerabilities: ImageScanner | None = None
     secrets: SecretScanner | None = None
     signatures: SignatureVerifier | None = None
+    kubernetes_object: ObjectLinter | None = None
+    resolver: DigestResolver | None = None
+    database: DatabaseInfo | None = None
 
 
 # (module, attribute) the gate looks for; the owning packages provide these names.
@@ -57,6 +79,9 @@ PUBLIC_NAMES: dict[str, tuple[str, str]] = {
     "vulnerabilities": ("dockgate.scan", "gate_scan_outcome"),
     "secrets": ("dockgate.secrets", "gate_secret_findings"),
     "signatures": ("dockgate.sign", "gate_count_valid_signatures"),
+    "kubernetes_object": ("dockgate.lint.k8s", "gate_object_findings"),
+    "resolver": ("dockgate.registry", "gate_resolve_digest"),
+    "database": ("dockgate.vulndb", "gate_database_info"),
 }
 
 

@@ -69,11 +69,11 @@ def _family_check(name: str, policy: Policy, provider, call) -> CheckResult:  # 
     if provider is None:
         return _unavailable(name, family.ref)
     findings: list[Finding] = call(provider)
-    reasons = [r for r in (_finding_reason(name, f, family, policy) for f in findings) if r is not None]
+    reasons = [r for r in (finding_reason(name, f, family, policy) for f in findings) if r is not None]
     return CheckResult(name, True, reasons, note=f"{len(findings)} finding(s)")
 
 
-def _finding_reason(name: str, finding: Finding, family: RuleFamilyPolicy, policy: Policy) -> Reason | None:
+def finding_reason(name: str, finding: Finding, family: RuleFamilyPolicy, policy: Policy) -> Reason | None:
     rule_id = finding.rule.id
     if not family.rule_enabled(rule_id):
         return None
@@ -86,6 +86,8 @@ def _finding_reason(name: str, finding: Finding, family: RuleFamilyPolicy, polic
 
 
 def _vulnerability_check(policy: Policy, providers: Providers, image: str, now: datetime.datetime) -> CheckResult:
+    if not policy.vulnerabilities.fail_on:
+        return CheckResult("vulnerabilities", False, note="no failing severities in the policy")
     if providers.vulnerabilities is None:
         return _unavailable("vulnerabilities", policy.vulnerabilities.fail_on_ref)
     outcome = providers.vulnerabilities(image)

@@ -1,0 +1,78 @@
+"""``dockgate serve``: run the HTTPS admission webhook until interrupted or sent SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from dockgate.errors import UsageError
+from dockgate.gate.providers import default_providers
+from dockgate.policy import load_policy
+
+
+def _listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UsageError(f"--listen wants HOST:PORT, got {text!r}")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from dockgate.server.app import build_server
+    from dockgate.server.certs import make_dev_certificates
+    from dockgate.server.http import ServerSettings
+    from dockgate.server.logs import configure_json_logging
+
+    policy = load_policy(args.policy)
+    host, port = _listen(args.listen)
+    if args.time_budget is not None and not 0 < args.time_budget <= 30:
+        raise UsageError("--time-budget must be between 0 and 30 seconds")
+    ca_path = None
+    if args.dev_certs is not None:
+        if args.tls_cert or args.tls_key:
+            raise UsageError("--dev-certs and --tls-cert/--tls-key exclude each other")
+        directory = Path(args.dev_certs) if args.dev_certs else Path(tempfile.mkdtemp(prefix="dockgate-certs-"))
+        certs = make_dev_certificates(directory)
+        cert, key, ca_path = certs.cert, certs.key, certs.ca_cert
+    elif args.tls_cert and args.tls_key:
+        cert, key = Path(args.tls_cert), Path(args.tls_key)
+        for path in (cert, key):
+            if not path.is_file():
+                raise UsageError(f"TLS file not found: {path}")
+    else:
+        raise UsageError("serve needs TLS: give --tls-cert and --tls-key, or --dev-certs for local use")
+    settings = ServerSettings(host=host, port=port, cert=cert, key=key, enable_mutate=args.enable_mutate)
+    configure_json_logging()
+    try:
+        server = build_server(policy, default_providers(), settings, Path(args.cache) if args.cache else None, args.failure_mode, args.time_budget)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from None
+    except Exception as exc:  # ssl errors loading cert/key
+        if type(exc).__name__ == "SSLError":
+            raise UsageError(f"cannot load TLS certificate/key: {exc}") from None
+        raise
+    announce = {"event": "listening", "url": server.url, "policy": str(args.policy), "failure_mode": server.engine.failure_mode}
+    if ca_path is not None:
+        announce["ca_cert"] = str(ca_path)
+    print(json.dumps(announce), file=sys.stderr, flush=True)
+    stop = threading.Event()
+
+    def _terminate(signum: int, frame: object) -> None:
+        stop.set()
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        server.serve_until_shutdown()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        server.engine.close()
+        server.engine.cache.close()
+    return 0
