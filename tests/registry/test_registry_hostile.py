@@ -305,3 +305,22 @@ def test_location_with_another_scheme_is_refused(scripted_server):
     with _client(scripted_server) as client:
         with pytest.raises(InputError, match="refused"):
             client.push_blob("app", GOOD)
+
+
+def test_proxy_from_the_environment_is_used_for_remote_registries(scripted_server, monkeypatch):
+    # the scripted server plays an HTTP proxy: it receives absolute-form requests and answers them
+    scripted_server.routes[("GET", "/v2/app/tags/list")] = Canned(body=b'{"tags":["via-proxy"]}')
+    monkeypatch.setenv("HTTP_PROXY", f"http://{scripted_server.host}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with RegistryClient("registry.example.invalid:5000", TransportOptions(insecure_http=True, retries=0), use_docker_config=False) as client:
+        assert client.list_tags("app") == ["via-proxy"]
+    assert scripted_server.requests[-1][1] == "http://registry.example.invalid:5000/v2/app/tags/list"
+
+
+def test_loopback_registries_never_go_through_a_proxy(scripted_server, monkeypatch):
+    scripted_server.routes[("GET", "/v2/app/tags/list")] = Canned(body=b'{"tags":["direct"]}')
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    with _client(scripted_server) as client:
+        assert client.list_tags("app") == ["direct"]

@@ -180,7 +180,9 @@ def test_delete_manifest(client):
     assert client.get_manifest("del/app", digest, missing_ok=True) is None
 
 
-def test_non_loopback_name_is_refused_plain_http_without_the_flag(plain_registry):
+def test_non_loopback_name_is_refused_plain_http_without_the_flag(plain_registry, monkeypatch):
+    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(variable, raising=False)  # a non-loopback name would go through a proxy
     port = plain_registry.host.rsplit(":", 1)[1]
     # 127.1 resolves to this machine but is not a loopback literal: HTTPS only
     with RegistryClient(f"127.1:{port}", TransportOptions(retries=0), use_docker_config=False) as client:

@@ -68,7 +68,7 @@ class RegistryClient:
     ) -> None:
         self.host = host
         self.options = options or TransportOptions()
-        self._http = make_http_client(self.options)
+        self._http = make_http_client(self.options, host)
         self._schemes = candidate_schemes(host, self.options)
         self._scheme: str | None = self._schemes[0] if len(self._schemes) == 1 else None
         self.auth = Authenticator(host, registry_name or host, self.options, credentials, use_docker_config)

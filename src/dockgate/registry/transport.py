@@ -2,8 +2,9 @@
 
 HTTPS is the default, verified against the system CAs or ``ca_file``. Plain HTTP is used only
 for loopback hosts (``localhost``, ``127.0.0.0/8``, ``::1``: tried after HTTPS, when the peer does
-not speak TLS at all) or when the user passes ``--insecure-http``. Every network or HTTP
-failure becomes a one-line :class:`InputError`.
+not speak TLS at all) or when the user passes ``--insecure-http``. Proxies are taken from the
+usual environment variables, never for loopback hosts. Every network or HTTP failure becomes a
+one-line :class:`InputError`.
 """
 
 from __future__ import annotations
@@ -67,9 +68,13 @@ def make_ssl_context(options: TransportOptions) -> ssl.SSLContext:
     return context
 
 
-def make_http_client(options: TransportOptions) -> httpx.Client:
+def make_http_client(options: TransportOptions, host: str) -> httpx.Client:
+    """An HTTP client for one registry host. Proxies come from HTTPS_PROXY/HTTP_PROXY/NO_PROXY,
+    except for loopback registries, which are always reached directly."""
     timeout = httpx.Timeout(options.read_timeout, connect=options.connect_timeout)
-    return httpx.Client(verify=make_ssl_context(options), timeout=timeout, follow_redirects=True, trust_env=False)
+    return httpx.Client(
+        verify=make_ssl_context(options), timeout=timeout, follow_redirects=True, trust_env=not is_loopback_host(host)
+    )
 
 
 def is_not_tls_peer(exc: BaseException) -> bool:
