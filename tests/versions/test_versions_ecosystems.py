@@ -143,7 +143,7 @@ def test_go_rejects(bad: str) -> None:
         ("Ubuntu:Pro:18.04:LTS", "Ubuntu"), ("Alpine:v3.18", "Alpine"), ("Red Hat", "Red Hat"),
         ("Red Hat:enterprise_linux:9::appstream", "Red Hat"), ("Rocky Linux:9", "Rocky Linux"),
         ("AlmaLinux:8", "AlmaLinux"), ("PyPI", "PyPI"), ("npm", "npm"), ("Go", "Go"),
-        ("Maven", "Maven"), ("crates.io", "crates.io"), ("SEMVER", "SEMVER"), ("Wolfi", "Wolfi"),
+        ("Maven", "Maven"), ("crates.io", "crates.io"), ("SEMVER", "SEMVER"), ("Wolfi", "Wolfi"), ("RubyGems", "RubyGems"),
     ],
 )
 def test_comparator_for_maps_osv_names(ecosystem: str, name: str) -> None:
@@ -157,7 +157,7 @@ def test_debian_and_ubuntu_share_dpkg_rules() -> None:
     assert comparator_for("Ubuntu").key("1:2.0-1ubuntu1") == comparator_for("Debian").key("1:2.0-1ubuntu1")
 
 
-@pytest.mark.parametrize("unknown", ["", "Debain:12", "RubyGems", "debian", 42, None])
+@pytest.mark.parametrize("unknown", ["", "Debain:12", "NuGet", "debian", 42, None])
 def test_unknown_ecosystem(unknown: object) -> None:
     with pytest.raises(UnknownEcosystem) as raised:
         comparator_for(unknown)  # type: ignore[arg-type]

@@ -9,9 +9,10 @@ from packaging.version import Version
 
 from dockgate.versions import VersionError, comparator_for
 from dockgate.versions.maven import compare_tokens_directly, maven_tokens, padding_sign
+from dockgate.versions.rubygems import canonical_segments
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-ECOSYSTEMS = ["Debian", "Alpine", "Red Hat", "PyPI", "npm", "SEMVER", "Go", "Maven"]
+ECOSYSTEMS = ["Debian", "Alpine", "Red Hat", "PyPI", "npm", "SEMVER", "Go", "Maven", "RubyGems"]
 
 digits = st.integers(min_value=0, max_value=300).map(str)
 
@@ -83,9 +84,17 @@ maven_versions = st.lists(
     lambda seps: parts[0] + "".join(sep + part for sep, part in zip(seps, parts[1:]))
 )).filter(bool)
 
+rubygems_versions = st.builds(
+    lambda head, parts, pre: head + "".join("." + part for part in parts) + (("-" + ".".join(pre)) if pre else ""),
+    st.sampled_from(["0", "1", "2", "10"]),
+    st.lists(st.sampled_from(["0", "00", "1", "2", "10", "a", "b", "rc", "pre", "a1", "b2", "A", "1a"]), max_size=4),
+    st.lists(st.sampled_from(["0", "1", "alpha", "beta", "rc1", "x-y"]), max_size=2),
+)
+
 VALID = {
     "Debian": dpkg_versions, "Alpine": apk_versions, "Red Hat": rpm_versions, "PyPI": pypi_versions,
     "npm": semver_versions, "SEMVER": semver_versions, "Go": go_versions, "Maven": maven_versions,
+    "RubyGems": rubygems_versions,
 }
 
 
@@ -123,6 +132,7 @@ test_npm_total_order = _property("npm")
 test_semver_total_order = _property("SEMVER")
 test_go_total_order = _property("Go")
 test_maven_total_order = _property("Maven")
+test_rubygems_total_order = _property("RubyGems")
 
 
 # --- agreement with independent pairwise references ---------------------------------------
@@ -300,3 +310,25 @@ def _rpmvercmp(a: str, b: str) -> int:
 @given(rpm_part, rpm_part)
 def test_rpm_keys_agree_with_pairwise_rpmvercmp(a: str, b: str) -> None:
     assert comparator_for("Red Hat").compare(a, b) == _rpmvercmp(a, b)
+
+
+def _gem_spaceship(a: str, b: str) -> int:
+    """Gem::Version#<=>: canonical segments compared pairwise, the shorter padded with 0."""
+    left, right = canonical_segments(a), canonical_segments(b)
+    for i in range(max(len(left), len(right))):
+        x = left[i] if i < len(left) else 0
+        y = right[i] if i < len(right) else 0
+        if x == y:
+            continue
+        if isinstance(x, str) and not isinstance(y, str):
+            return -1
+        if isinstance(y, str) and not isinstance(x, str):
+            return 1
+        return -1 if x < y else 1
+    return 0
+
+
+@FAST
+@given(rubygems_versions, rubygems_versions)
+def test_rubygems_keys_agree_with_pairwise_spaceship(a: str, b: str) -> None:
+    assert comparator_for("RubyGems").compare(a, b) == _gem_spaceship(a, b)

@@ -99,3 +99,26 @@ def test_maven_order(kind: str, versions: list[str]) -> None:
         for high in versions[i + 1:]:
             assert maven.compare(low, high) == expected, (low, high)
             assert maven.compare(high, low) == -expected, (high, low)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\x20", " ").replace("\\n", "\n")
+
+
+def _rubygems_lines() -> list[str]:
+    return [
+        line for line in (DATA / "rubygems_order.data").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+@pytest.mark.parametrize("line", _rubygems_lines())
+def test_rubygems_vectors(line: str) -> None:
+    rubygems = comparator_for("RubyGems")
+    if line.startswith("!"):
+        with pytest.raises(VersionError):
+            rubygems.key(_unescape(line[1:]))
+        return
+    left, op, right = line.split(" ")
+    assert rubygems.compare(_unescape(left), _unescape(right)) == SIGN[op]
+    assert rubygems.compare(_unescape(right), _unescape(left)) == -SIGN[op]

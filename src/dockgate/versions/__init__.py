@@ -18,6 +18,7 @@ from dockgate.versions.go import GoComparator, normalize_go_toolchain
 from dockgate.versions.maven import MavenComparator
 from dockgate.versions.pypi import PypiComparator
 from dockgate.versions.rpm import RpmComparator
+from dockgate.versions.rubygems import RubyGemsComparator
 from dockgate.versions.semver import NpmComparator, SemverComparator
 
 __all__ = [
@@ -60,6 +61,7 @@ _COMPARATORS: dict[str, Comparator] = {
     "crates.io": SemverComparator("crates.io"),
     "Go": GoComparator("Go"),
     "Maven": MavenComparator("Maven"),
+    "RubyGems": RubyGemsComparator("RubyGems"),
 }
 
 
