@@ -9,7 +9,7 @@ import socket
 import time
 
 import pytest
-from conftest import Canned
+from registry_servers import Canned
 
 from dockgate.errors import InputError
 from dockgate.registry import OCI_INDEX, OCI_MANIFEST, Credentials, RegistryClient, TransportOptions
