@@ -27,6 +27,8 @@ from dockgate.server.engine import AdmissionEngine
 
 log = logging.getLogger("dockgate.server")
 MAX_BODY = 3 << 20  # Kubernetes' own request size limit
+DRAIN_BYTES = 8 << 20
+DRAIN_SECONDS = 1.0
 
 
 @dataclass
@@ -86,6 +88,7 @@ class WebhookServer(ThreadingHTTPServer):
 
     def finish_request(self, request: socket.socket, client_address: Any) -> None:
         request.settimeout(self.settings.client_timeout)
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context is not None:
             try:
                 request = self.ssl_context.wrap_socket(request, server_side=True)
@@ -128,6 +131,22 @@ class WebhookHandler(BaseHTTPRequestHandler):
             self.close_connection = True
         self.end_headers()
         self.wfile.write(body)
+        if close:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Read and drop what the client is still sending (bounded), so it sees our answer
+        instead of a connection reset."""
+        limit, until = DRAIN_BYTES, time.monotonic() + DRAIN_SECONDS
+        try:
+            self.connection.settimeout(DRAIN_SECONDS)
+            while limit > 0 and time.monotonic() < until:
+                chunk = self.rfile.read1(min(65536, limit))
+                if not chunk:
+                    break
+                limit -= len(chunk)
+        except (OSError, ValueError):
+            pass
 
     def _error(self, status: int, message: str, close: bool = False) -> None:
         self._send(status, orjson.dumps({"error": message}), close=close)
