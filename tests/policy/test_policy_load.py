@@ -57,7 +57,7 @@ def test_ignore_entries_need_reason_and_real_expiry() -> None:
     with pytest.raises(PolicyError) as info:
         parse_policy(base + "    - id: CVE-1\n      expires: 2026-01-01\n", "p.yaml")
     assert "p.yaml:5" in info.value.problems[0] and "reason" in info.value.problems[0]
-    with pytest.raises(PolicyError, match="p.yaml:7: at vulnerabilities.ignore\[0\].expires: '2026-02-31' is not a 'date'"):
+    with pytest.raises(PolicyError, match=r"p.yaml:7: at vulnerabilities.ignore\[0\].expires: '2026-02-31' is not a 'date'"):
         parse_policy(base + "    - id: CVE-1\n      reason: accepted\n      expires: 2026-02-31\n", "p.yaml")
     policy = parse_policy(base + "    - id: CVE-1\n      reason: accepted\n      expires: 2026-02-28\n", "p.yaml")
     entry = policy.vulnerabilities.ignore[0]

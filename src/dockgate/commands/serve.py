@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import ssl
 import sys
 import tempfile
 import threading
@@ -50,12 +51,10 @@ def run_serve(args: argparse.Namespace) -> int:
     configure_json_logging()
     try:
         server = build_server(policy, default_providers(), settings, Path(args.cache) if args.cache else None, args.failure_mode, args.time_budget)
+    except ssl.SSLError as exc:
+        raise UsageError(f"cannot load TLS certificate/key: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from None
-    except Exception as exc:  # ssl errors loading cert/key
-        if type(exc).__name__ == "SSLError":
-            raise UsageError(f"cannot load TLS certificate/key: {exc}") from None
-        raise
     announce = {"event": "listening", "url": server.url, "policy": str(args.policy), "failure_mode": server.engine.failure_mode}
     if ca_path is not None:
         announce["ca_cert"] = str(ca_path)
