@@ -2,8 +2,9 @@
 
 Grammar: ``digits{.digits}[letter]{_suffix[digits]}[~hexhash][-rdigits]`` where the suffix is
 one of alpha, beta, pre, rc (below the plain release) or cvs, svn, git, hg, p (above it).
-Anything else is invalid and raises VersionError (apk would fall back to a partial
-comparison). Tokens compare pairwise; a dot-separated number with a leading zero compares as a
+As apk-tools 2.x (the apk of Alpine releases so far) does, a letter may be followed by more
+digits ("6.6.2p1", seen in Alpine's secdb), which apk-tools 3 rejects. Anything else is
+invalid and raises VersionError (apk would fall back to a partial comparison). Tokens compare pairwise; a dot-separated number with a leading zero compares as a
 string, as apk does. When one version runs out of matching tokens, a pre-release suffix loses,
 otherwise the token kind later in the grammar (the end being last) sorts lower. Each token's
 key is ``(rank, value)`` with ranks chosen so plain tuple order reproduces those rules.
@@ -36,12 +37,14 @@ _RANK_INITIAL = 8
 _GRAMMAR = re.compile(
     r"(?P<initial>[0-9]+)"
     r"(?P<dotted>(?:\.[0-9]+)*)"
+    r"(?P<lettered>(?:[a-z][0-9]+(?:\.[0-9]+)*)*)"
     r"(?P<letter>[a-z])?"
     r"(?P<suffixes>(?:_[a-z]+[0-9]*)*)"
     r"(?:~(?P<hash>[0-9a-f]+))?"
     r"(?:-r(?P<revision>[0-9]+))?",
     re.ASCII,
 )
+_LETTERED = re.compile(r"([a-z])([0-9]+(?:\.[0-9]+)*)", re.ASCII)
 _SUFFIX = re.compile(r"_([a-z]+)([0-9]*)", re.ASCII)
 
 Token = tuple[int, object]
@@ -67,6 +70,9 @@ class ApkComparator(KeyedComparator):
         tokens: list[Token] = [(_RANK_INITIAL, int(match["initial"]))]
         if match["dotted"]:
             tokens.extend(_dotted_number(part) for part in match["dotted"][1:].split("."))
+        for letter, numbers in _LETTERED.findall(match["lettered"]):
+            tokens.append((_RANK_LETTER, ord(letter)))
+            tokens.extend(_dotted_number(part) for part in numbers.split("."))
         if match["letter"]:
             tokens.append((_RANK_LETTER, ord(match["letter"])))
         for name, number in _SUFFIX.findall(match["suffixes"]):
