@@ -33,7 +33,7 @@ apk_versions = st.builds(
     + (f"~{commit}" if commit else "") + (f"-r{revision}" if revision is not None else ""),
     digits,
     st.lists(st.sampled_from(["0", "00", "01", "1", "2", "10", "010", "9"]), max_size=3),
-    st.sampled_from(["", "", "a", "b", "z"]),
+    st.sampled_from(["", "", "a", "b", "z", "p1", "p2", "a1.2", "p1b"]),  # incl. apk-tools 2.x "p1" forms
     st.lists(st.tuples(st.sampled_from(["alpha", "beta", "pre", "rc", "cvs", "svn", "git", "hg", "p"]),
                        st.sampled_from(["", "1", "2", "10"])), max_size=2),
     st.sampled_from(["", "", "abc", "0f", "123"]),
@@ -332,3 +332,75 @@ def _gem_spaceship(a: str, b: str) -> int:
 @given(rubygems_versions, rubygems_versions)
 def test_rubygems_keys_agree_with_pairwise_spaceship(a: str, b: str) -> None:
     assert comparator_for("RubyGems").compare(a, b) == _gem_spaceship(a, b)
+
+
+_APK_SUFFIXES = {"alpha": 1, "beta": 2, "pre": 3, "rc": 4, "cvs": 6, "svn": 7, "git": 8, "hg": 9, "p": 10}
+INITIAL, DIGIT, LETTER, SUFFIX, SUFFIX_NO, HASH, REVISION, END = range(8)
+
+
+def _apk_tokens(version: str) -> list[tuple[int, str]]:
+    """Scan an (already valid) apk version character by character into (kind, text) tokens."""
+    tokens: list[tuple[int, str]] = []
+    i = 0
+
+    def run(chars: str) -> str:
+        nonlocal i
+        start = i
+        while i < len(version) and version[i] in chars:
+            i += 1
+        return version[start:i]
+
+    tokens.append((INITIAL, run("0123456789")))
+    while i < len(version):
+        char = version[i]
+        if char == ".":
+            i += 1
+            tokens.append((DIGIT, run("0123456789")))
+        elif char.isdigit():
+            tokens.append((DIGIT, run("0123456789")))
+        elif char.islower():
+            tokens.append((LETTER, char))
+            i += 1
+        elif char == "_":
+            i += 1
+            tokens.append((SUFFIX, run("abcdefghijklmnopqrstuvwxyz")))
+            if i < len(version) and version[i].isdigit():
+                tokens.append((SUFFIX_NO, run("0123456789")))
+        elif char == "~":
+            i += 1
+            tokens.append((HASH, run("0123456789abcdef")))
+        elif char == "-":
+            i += 2
+            tokens.append((REVISION, run("0123456789")))
+    tokens.append((END, ""))
+    return tokens
+
+
+def _apk_pairwise(a: str, b: str) -> int:
+    """apk-tools' comparison: pairwise tokens, then the rule for the first kind mismatch."""
+    for (kind_a, text_a), (kind_b, text_b) in zip(_apk_tokens(a), _apk_tokens(b)):
+        if kind_a != kind_b:
+            if kind_a == SUFFIX and _APK_SUFFIXES[text_a] < 5:
+                return -1
+            if kind_b == SUFFIX and _APK_SUFFIXES[text_b] < 5:
+                return 1
+            return -1 if kind_a > kind_b else 1
+        if kind_a == END:
+            return 0
+        if kind_a == DIGIT and (text_a.startswith("0") or text_b.startswith("0")) or kind_a == HASH:
+            x, y = text_a, text_b
+        elif kind_a == SUFFIX:
+            x, y = _APK_SUFFIXES[text_a], _APK_SUFFIXES[text_b]
+        elif kind_a == LETTER:
+            x, y = ord(text_a), ord(text_b)
+        else:
+            x, y = int(text_a), int(text_b)
+        if x != y:
+            return -1 if x < y else 1
+    return 0
+
+
+@FAST
+@given(apk_versions, apk_versions)
+def test_alpine_keys_agree_with_pairwise_apk_comparison(a: str, b: str) -> None:
+    assert comparator_for("Alpine").compare(a, b) == _apk_pairwise(a, b)
