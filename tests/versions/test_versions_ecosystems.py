@@ -26,10 +26,6 @@ PEP440_SAMPLES = [
 ]
 
 
-def _sign(value: int) -> int:
-    return (value > 0) - (value < 0)
-
-
 def test_pypi_order_matches_packaging_on_every_pair() -> None:
     pypi = comparator_for("PyPI")
     for a, b in itertools.product(PEP440_SAMPLES, repeat=2):

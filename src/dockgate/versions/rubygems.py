@@ -4,7 +4,9 @@ A version is digits followed by dot-separated alphanumeric parts and an optional
 hyphenated pre-release; each "-" stands for ".pre.". The segments are the runs of digits
 (numbers) and letters (strings); a string segment marks a pre-release and sorts below any
 number. Trailing zeros are dropped from the release part and from the pre-release part,
-then segments compare left to right with the shorter side padded with zeros.
+then segments compare left to right with the shorter side padded with zeros. "-" always
+stands for ".pre." (RubyGems' long-standing rule). An empty or blank string, which RubyGems
+reads as "0", is refused as in every other comparator.
 
 Because the padding is zero, each key element carries the side of zero on which the rest of
 the version falls (its "tail sign": -1 when the next non-zero segment is a string, +1 when
