@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dockgate.errors import InputError
 from dockgate.gate.model import Reason
 from dockgate.gate.references import ImageUse
 from dockgate.policy.model import ImagePolicy
-from dockgate.registry.reference import parse_reference
+from dockgate.registry.reference import Reference, parse_reference
 from dockgate.severity import Severity
 
 CHECK = "images"
 
 
+@functools.lru_cache(maxsize=4096)
+def parsed_reference(text: str) -> Reference:
+    """``parse_reference`` remembered: the webhook sees the same few references again and again."""
+    return parse_reference(text)
+
+
+@functools.lru_cache(maxsize=256)
 def repository_pattern(pattern: str) -> re.Pattern[str]:
     """'*' matches one path component, '**' any number of them."""
     parts = []
@@ -38,7 +46,7 @@ def image_reasons(use: ImageUse, policy: ImagePolicy) -> list[Reason]:
             return [reason("image-unresolved", f"image {use.reference!r} uses a build argument, so the policy cannot check it", policy.digest_ref)]
         return []
     try:
-        ref = parse_reference(use.reference)
+        ref = parsed_reference(use.reference)
     except InputError as exc:
         return [reason("image-invalid", f"image {use.reference!r} is not a valid reference ({exc})", policy.digest_ref)]
     found: list[Reason] = []

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from dockgate.gate.image_rules import image_reasons
+from dockgate.gate.image_rules import image_reasons, parsed_reference
 from dockgate.gate.model import Reason
 from dockgate.gate.providers import Providers
 from dockgate.gate.references import ImageUse
@@ -25,7 +25,6 @@ from dockgate.gate.run import finding_reason
 from dockgate.gate.vulnerabilities import vulnerability_reasons
 from dockgate.gate.workloads import ContainerImage, containers_of, pod_spec_path
 from dockgate.policy.model import Policy, PolicyRef
-from dockgate.registry.reference import parse_reference
 from dockgate.server.admission import AdmissionRequest, json_pointer
 from dockgate.server.cache import VerdictCache
 from dockgate.server.metrics import WebhookMetrics
@@ -155,7 +154,10 @@ class AdmissionEngine:
         if not self.policy.vulnerabilities.fail_on or self.providers.database is None:
             return []
         _, built = self.providers.database()
-        self.metrics.database_age.set(max(0.0, (datetime.datetime.now(datetime.timezone.utc) - built).total_seconds()))
+        age = (datetime.datetime.now(datetime.timezone.utc) - built).total_seconds()
+        self.metrics.database_age.set(max(0.0, age))
+        if age <= self.policy.vulnerabilities.max_database_age_hours * 3600:
+            return []
         return [r for r in _age_only(self.policy, built) if r.blocking]
 
     # --- per-image checks (cached) -------------------------------------------------------
@@ -286,7 +288,7 @@ def _digest_of(image: str) -> str | None:
     if "@" not in image:
         return None
     try:
-        return parse_reference(image).digest
+        return parsed_reference(image).digest
     except Exception:  # invalid references are reported by the image rules
         return None
 
