@@ -121,6 +121,9 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--failure-mode", choices=["closed", "open"], default=None, help="override the policy's admission.failureMode")
     p.add_argument("--time-budget", type=float, default=None, metavar="SECONDS", help="override admission.timeBudgetSeconds")
     p.add_argument("--enable-mutate", action="store_true", help="serve POST /mutate (pin tags to digests)")
+    p.add_argument("--ca-file", metavar="PEM", default=None, help="trust this CA bundle for registry HTTPS (default: the system CAs)")
+    p.add_argument("--insecure-http", action="store_true", help="talk plain HTTP to registries")
+    p.add_argument("--registry-timeout", type=float, default=5.0, metavar="SECONDS", help="network timeout per registry read (default 5)")
     _common(p, ["json"], "json")
     p.set_defaults(handler=_run_serve)
 
@@ -131,6 +134,49 @@ def _run_serve(args: argparse.Namespace) -> int:
     return run_serve(args)
 
 
+# --- keygen / sign / verify / attest / verify-attestation (cosign-compatible) -----------
+
+
+def _signing_registry_options(parser: argparse.ArgumentParser) -> None:
+    """The options of dockgate.registry.options.add_registry_arguments, declared here so that
+    building the parser does not import the registry client (keeps --help fast)."""
+    group = parser.add_argument_group("registry")
+    group.add_argument("--ca-file", metavar="PEM", default=None, help="trust this CA bundle for registry HTTPS")
+    group.add_argument("--insecure-http", action="store_true", help="talk plain HTTP to the registry (loopback needs no flag)")
+    group.add_argument("--registry-timeout", type=float, default=60.0, metavar="SECONDS", help="network timeout per registry read (default 60)")
+
+
+def _add_signing(sub: argparse._SubParsersAction) -> None:
+    keygen = sub.add_parser("keygen", help="create a cosign-compatible key pair (cosign.key encrypted, cosign.pub)")
+    keygen.add_argument("--key-prefix", default="cosign", metavar="PATH", help="write PATH.key and PATH.pub (default: cosign)")
+    keygen.add_argument("--force", action="store_true", help="overwrite existing key files")
+    _common(keygen, ["text", "json"], "text")
+    keygen.set_defaults(handler=_run_signing)
+
+    sign = sub.add_parser("sign", help="sign an image's manifest digest the way cosign does (registry, oci:DIR or dir:PATH)")
+    sign.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or dir:PATH")
+    sign.add_argument("--key", required=True, metavar="KEY", help="cosign private key (passphrase from DOCKGATE_PASSWORD or COSIGN_PASSWORD, or a prompt)")
+    sign.add_argument("--reference", metavar="REF", default=None, help="docker-reference to put in the payload (default: the image's repository)")
+    sign.add_argument("-a", "--annotation", action="append", default=[], metavar="KEY=VALUE", help="extra claim in the payload's optional section")
+    _signing_registry_options(sign)
+    _common(sign, ["text", "json"], "text")
+    sign.set_defaults(handler=_run_signing)
+
+    verify = sub.add_parser("verify", help="verify cosign signatures; exit 0 only if one valid signature binds the image digest")
+    verify.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or dir:PATH")
+    verify.add_argument("--key", action="append", default=[], metavar="KEY", help="trusted public key (PEM); repeat for several keys")
+    verify.add_argument("--reference", metavar="REF", default=None, help="also require the signed docker-reference to be exactly REF")
+    _signing_registry_options(verify)
+    _common(verify, ["text", "json"], "text")
+    verify.set_defaults(handler=_run_signing)
+
+
+def _run_signing(args: argparse.Namespace) -> int:
+    from dockgate.commands import sign
+
+    return getattr(sign, "run_" + args.command.replace("-", "_"))(args)
+
+
 # ----------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -138,6 +184,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_policy,
     _add_gate,
     _add_serve,
+    _add_signing,
 ]
 
 

@@ -24,6 +24,8 @@ def _listen(text: str) -> tuple[str, int]:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from dockgate.gate.adapters import registry_digest_resolver
+    from dockgate.registry.options import transport_options_from_args
     from dockgate.server.app import build_server
     from dockgate.server.certs import make_dev_certificates
     from dockgate.server.http import ServerSettings
@@ -47,10 +49,12 @@ def run_serve(args: argparse.Namespace) -> int:
                 raise UsageError(f"TLS file not found: {path}")
     else:
         raise UsageError("serve needs TLS: give --tls-cert and --tls-key, or --dev-certs for local use")
+    providers = default_providers()
+    providers.resolver = registry_digest_resolver(transport_options_from_args(args))
     settings = ServerSettings(host=host, port=port, cert=cert, key=key, enable_mutate=args.enable_mutate)
     configure_json_logging()
     try:
-        server = build_server(policy, default_providers(), settings, Path(args.cache) if args.cache else None, args.failure_mode, args.time_budget)
+        server = build_server(policy, providers, settings, Path(args.cache) if args.cache else None, args.failure_mode, args.time_budget)
     except ssl.SSLError as exc:
         raise UsageError(f"cannot load TLS certificate/key: {exc}") from None
     except OSError as exc:

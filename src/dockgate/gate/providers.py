@@ -80,7 +80,7 @@ PUBLIC_NAMES: dict[str, tuple[str, str]] = {
     "secrets": ("dockgate.secrets", "gate_secret_findings"),
     "signatures": ("dockgate.sign", "gate_count_valid_signatures"),
     "kubernetes_object": ("dockgate.lint.k8s", "gate_object_findings"),
-    "resolver": ("dockgate.registry", "gate_resolve_digest"),
+    "resolver": ("dockgate.gate.adapters", "resolve_digest"),
     "database": ("dockgate.vulndb", "gate_database_info"),
 }
 
