@@ -1,0 +1,85 @@
+"""Reading OSV records from where they are: a zip of JSON files, or a directory of JSON files.
+
+Every zip is checked as it is read (central directory, CRC of each member, size bounds), so a
+truncated or corrupt archive stops the build before anything replaces the old database.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from dockgate.errors import InputError, LimitExceeded
+
+MAX_RECORD_BYTES = 16 << 20  # one OSV record larger than this is not plausible
+MAX_RECORDS = 2_000_000
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    """Records of one ecosystem (or of one file/folder the user named) and where they came from."""
+
+    label: str  # ecosystem folder name ("Debian") or the file name for a single zip/folder
+    path: Path  # a .zip file or a directory of .json files
+    origin: str  # URL or path shown by ``db status``
+
+
+def check_zip(path: Path, label: str) -> None:
+    """Fail with one line unless ``path`` opens as a zip archive (central directory readable)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if not archive.infolist():
+                raise InputError(f"{label}: {path.name} is an empty zip archive")
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{label}: {path.name} is not a valid zip archive ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{label}: cannot read {path}: {exc.strerror or exc}") from None
+
+
+def iter_records(source: RecordSource) -> Iterator[tuple[str, bytes]]:
+    """Yield (origin, raw JSON bytes) for each record of ``source``."""
+    if source.path.is_dir():
+        yield from _iter_directory(source)
+    else:
+        yield from _iter_zip(source)
+
+
+def _iter_zip(source: RecordSource) -> Iterator[tuple[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(source.path)
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{source.label}: {source.path.name} is not a valid zip archive ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{source.label}: cannot read {source.path}: {exc.strerror or exc}") from None
+    with archive:
+        members = [info for info in archive.infolist() if not info.is_dir() and info.filename.endswith(".json")]
+        if len(members) > MAX_RECORDS:
+            raise LimitExceeded(f"{source.label}: {len(members)} records in {source.path.name} (limit {MAX_RECORDS})")
+        for info in members:
+            if info.file_size > MAX_RECORD_BYTES:
+                raise LimitExceeded(f"{source.label}: {info.filename} is {info.file_size} bytes (limit {MAX_RECORD_BYTES})")
+            try:
+                data = archive.read(info)
+            except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as exc:
+                raise InputError(f"{source.label}: {source.path.name} is corrupt at {info.filename} ({exc})") from None
+            yield f"{source.label}/{info.filename}", data
+
+
+def _iter_directory(source: RecordSource) -> Iterator[tuple[str, bytes]]:
+    count = 0
+    for path in sorted(source.path.rglob("*.json")):
+        if not path.is_file():
+            continue
+        count += 1
+        if count > MAX_RECORDS:
+            raise LimitExceeded(f"{source.label}: more than {MAX_RECORDS} records in {source.path}")
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise LimitExceeded(f"{path}: {size} bytes (limit {MAX_RECORD_BYTES})")
+        try:
+            yield str(path), path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
