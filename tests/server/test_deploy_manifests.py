@@ -59,6 +59,8 @@ def test_deployment_runs_restricted_and_its_args_parse() -> None:
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz" and container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     args = build_parser().parse_args(container["args"])
     assert args.command == "serve" and args.listen.endswith(":8443") and args.cache.startswith("/var/cache/dockgate/")
+    mutating = objects["MutatingWebhookConfiguration"]["webhooks"][0]
+    assert args.enable_mutate and mutating["clientConfig"]["service"]["path"] == "/mutate" and mutating["failurePolicy"] == "Fail"
     mounts = {m["mountPath"] for m in container["volumeMounts"]}
     assert str(Path(args.policy).parent) in mounts and str(Path(args.tls_cert).parent) in mounts
     labels = deployment["spec"]["template"]["metadata"]["labels"]
