@@ -1,0 +1,149 @@
+"""``dockgate keygen | sign | verify | attest | verify-attestation``: glue between the command
+line and :mod:`dockgate.sign` (read arguments, call the package, format, choose the exit code).
+
+Exit codes: 0 success (verification: at least one valid signature/attestation), 1 verification
+failed, 2 the command could not run (bad input, unreachable registry, wrong passphrase...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from dockgate.errors import UsageError
+from dockgate.output import write_output
+
+
+def _keys(paths: list[str]) -> list[Any]:
+    from dockgate.sign.keys import load_public_key
+
+    if not paths:
+        raise UsageError("give at least one --key")
+    return [load_public_key(path) for path in paths]
+
+
+def _transport(args: argparse.Namespace) -> Any:
+    from dockgate.registry.options import transport_options_from_args
+
+    return transport_options_from_args(args)
+
+
+def _private_key(path: str) -> Any:
+    from dockgate.sign.keys import load_private_key, read_key_file
+    from dockgate.sign.passphrase import read_passphrase
+
+    read_key_file(path)  # a missing file fails before any prompt
+    return load_private_key(path, read_passphrase(confirm=False))
+
+
+def _emit(args: argparse.Namespace, document: dict[str, Any], text: str) -> None:
+    data = json.dumps(document, indent=2) + "\n" if args.format == "json" else text
+    write_output(data, args.output)
+
+
+# --- keygen -----------------------------------------------------------------------------
+
+
+def run_keygen(args: argparse.Namespace) -> int:
+    from dockgate.sign.keys import encrypt_private_key, generate_private_key, public_key_pem
+    from dockgate.sign.passphrase import read_passphrase
+
+    prefix = Path(args.key_prefix)
+    private_path, public_path = prefix.with_name(prefix.name + ".key"), prefix.with_name(prefix.name + ".pub")
+    if not prefix.parent.is_dir():
+        raise UsageError(f"cannot write keys: directory {prefix.parent} does not exist")
+    for path in (private_path, public_path):
+        if path.exists() and not args.force:
+            raise UsageError(f"{path} already exists (use --force to overwrite)")
+    passphrase = read_passphrase(confirm=True)
+    key = generate_private_key()
+    _write_file(private_path, encrypt_private_key(key, passphrase), 0o600)
+    _write_file(public_path, public_key_pem(key), 0o644)
+    _emit(
+        args,
+        {"privateKey": str(private_path), "publicKey": str(public_path), "algorithm": "ecdsa-p256-sha256"},
+        f"Private key written to {private_path}\nPublic key written to {public_path}\n",
+    )
+    return 0
+
+
+def _write_file(path: Path, data: bytes, mode: int) -> None:
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+# --- sign -------------------------------------------------------------------------------
+
+
+def _annotations(pairs: list[str]) -> dict[str, str] | None:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"-a {pair!r}: expected KEY=VALUE")
+        out[key] = value
+    return out or None
+
+
+def run_sign(args: argparse.Namespace) -> int:
+    from dockgate.sign.signing import signature_layer
+    from dockgate.sign.target import open_target
+
+    optional = _annotations(args.annotation)
+    key = _private_key(args.key)
+    with open_target(args.image, _transport(args)) as target:
+        reference = args.reference or target.identity
+        layer = signature_layer(key, reference, target.digest, optional)
+        where = target.add_signature(layer)
+    _emit(
+        args,
+        {"image": args.image, "manifestDigest": target.digest, "dockerReference": reference, "storedAt": where},
+        f"Signed {target.digest} as {reference}\nSignature stored at {where}\n",
+    )
+    return 0
+
+
+# --- verify -----------------------------------------------------------------------------
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from dockgate.sign.target import open_target
+    from dockgate.sign.verify import verify_entries
+
+    keys = _keys(args.key)
+    with open_target(args.image, _transport(args)) as target:
+        entries = target.signature_entries()
+        result = verify_entries(args.image, target.digest, entries, keys, args.reference)
+    document = {
+        "image": result.image,
+        "manifestDigest": result.manifest_digest,
+        "verified": result.ok,
+        "reason": result.reason(),
+        "signatures": [
+            {"dockerReference": v.docker_reference, "manifestDigest": v.manifest_digest, "key": v.key, "source": v.source, "optional": v.optional}
+            for v in result.verified
+        ],
+        "rejected": [{"source": r.source, "reason": r.reason} for r in result.rejected],
+    }
+    lines = [f"Verified: {v.docker_reference} ({v.manifest_digest}) signed by {v.key}" for v in result.verified]
+    lines += [f"Rejected: {r.source}: {r.reason}" for r in result.rejected]
+    lines.append(("OK: " if result.ok else "FAILED: ") + result.reason())
+    _emit(args, document, "\n".join(lines) + "\n")
+    if not result.ok:
+        print(f"dockgate: verification failed: {result.reason()}", file=sys.stderr)
+        return 1
+    return 0
