@@ -173,3 +173,25 @@ def test_mutate_pins_tags_to_digests(start, client_for) -> None:
 def test_mutate_is_off_unless_enabled(start, client_for) -> None:
     client = client_for(start())
     assert client.post("/mutate", json=review(pod(CLEAN))).status_code == 404
+
+
+def test_database_problems_are_named(start, client_for) -> None:
+    import datetime
+
+    from dockgate.errors import InputError
+
+    def missing():
+        raise InputError("no vulnerability database at /var/cache/dockgate/vulndb.sqlite: run `dockgate db update`")
+
+    client = client_for(start(providers=Providers(vulnerabilities=FixtureScanner(), database=missing)))
+    message = _response(client, pod(CLEAN))["status"]["message"]
+    assert "vulnerability database unavailable: no vulnerability database" in message and "failureMode is closed" in message
+
+    def stale():
+        return "db-old", datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=50)
+
+    client = client_for(start(providers=Providers(vulnerabilities=FixtureScanner(), database=stale)))
+    response = _response(client, pod(CLEAN))
+    assert response["allowed"] is False
+    assert "vulnerability data is 50h old (policy allows 24h)" in response["status"]["message"]
+    assert "policy.yaml:5 vulnerabilities.maxDatabaseAgeHours" in response["status"]["message"]

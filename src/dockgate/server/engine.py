@@ -32,6 +32,7 @@ from dockgate.severity import Severity
 
 log = logging.getLogger("dockgate.server")
 SKIPPED_OPERATIONS = {"DELETE", "CONNECT"}
+DATABASE_INFO_TTL = 10.0  # seconds between reads of the database's version and age
 
 
 @dataclass
@@ -75,6 +76,7 @@ class AdmissionEngine:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dockgate-check")
         self._inflight: dict[str, concurrent.futures.Future[dict[str, Any]]] = {}
         self._inflight_lock = threading.Lock()
+        self._database_info: tuple[float, tuple[str, datetime.datetime]] | None = None
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -145,15 +147,29 @@ class AdmissionEngine:
         return self.policy.signatures.required or bool(self.policy.vulnerabilities.fail_on)
 
     def _database_version(self) -> tuple[str, datetime.datetime | None]:
+        """The database's (version, build time), read at most every DATABASE_INFO_TTL seconds."""
         if self.providers.database is None:
             return "none", None
-        version, built = self.providers.database()
-        return version, built
+        now = time.monotonic()
+        cached = self._database_info
+        if cached is not None and now - cached[0] < DATABASE_INFO_TTL:
+            return cached[1]
+        try:
+            info = self.providers.database()
+        except Exception as exc:  # no database yet, unreadable file...
+            raise Undecided(f"vulnerability database unavailable: {' '.join(str(exc).split())[:200]}") from None
+        self._database_info = (now, info)
+        return info
 
     def _database_age_reasons(self) -> list[Reason]:
         if not self.policy.vulnerabilities.fail_on or self.providers.database is None:
             return []
-        _, built = self.providers.database()
+        try:
+            _, built = self._database_version()
+        except Undecided:
+            return []  # the image checks report the missing database
+        if built is None:
+            return []
         age = (datetime.datetime.now(datetime.timezone.utc) - built).total_seconds()
         self.metrics.database_age.set(max(0.0, age))
         if age <= self.policy.vulnerabilities.max_database_age_hours * 3600:
@@ -166,7 +182,10 @@ class AdmissionEngine:
         reasons: list[Reason] = []
         problems: list[Undecided] = []
         pending: list[tuple[str, concurrent.futures.Future[dict[str, Any]]]] = []
-        db_version, _ = self._database_version()
+        try:
+            db_version, _ = self._database_version()
+        except Undecided as exc:
+            return [], [exc]
         for image in images:
             digest = _digest_of(image)
             if digest is not None:
