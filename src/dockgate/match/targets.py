@@ -1,0 +1,67 @@
+"""Which OSV (ecosystem, name, version) a catalogued package is looked up under.
+
+Debian binary packages are matched by source name and source version in ``Debian:<major>``;
+Alpine packages by origin in ``Alpine:v<major.minor>``; PyPI names PEP 503-normalised; npm
+names as written (scopes included); Go modules by module path, the Go standard library as
+``stdlib`` at the binary's toolchain version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dockgate.catalog.package import OSInfo, Package
+from dockgate.versions import VersionError, comparator_for, normalize_go_toolchain
+from dockgate.vulndb.osv import normalize_name
+
+
+@dataclass(frozen=True)
+class Lookup:
+    ecosystem: str
+    name: str
+    version: str
+
+
+class NotMatchable(Exception):
+    """Why a package cannot be looked up; it is reported as unmatched, never dropped."""
+
+
+def _os_ecosystem(package: Package, os_info: OSInfo) -> str:
+    if package.type == "deb":
+        if os_info.id != "debian" or not os_info.version_id:
+            raise NotMatchable(f"deb package on {os_info.id or 'an unknown OS'} {os_info.version_id}: only Debian releases are covered")
+        return f"Debian:{os_info.version_id.split('.', 1)[0]}"
+    if os_info.id != "alpine" or not os_info.version_id:
+        raise NotMatchable(f"apk package on {os_info.id or 'an unknown OS'}: only Alpine releases are covered")
+    parts = os_info.version_id.split(".")
+    if len(parts) < 2:
+        raise NotMatchable(f"Alpine version {os_info.version_id!r} has no minor release")
+    return f"Alpine:v{parts[0]}.{parts[1]}"
+
+
+def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
+    """The lookup key for ``package``; raises NotMatchable with the reason otherwise."""
+    kind = package.type
+    if kind in ("deb", "apk"):
+        ecosystem = _os_ecosystem(package, os_info)
+        name = package.source_name or package.name
+        version = (package.source_version or package.version) if kind == "deb" else package.version
+    elif kind == "python":
+        ecosystem, name, version = "PyPI", normalize_name("PyPI", package.name), package.version
+    elif kind == "npm":
+        ecosystem, name, version = "npm", package.name, package.version
+    elif kind == "go-module":
+        ecosystem, name, version = "Go", package.name, package.version
+    elif kind == "go-stdlib":
+        try:
+            version = normalize_go_toolchain(package.version if package.version.startswith("go") else f"go{package.version}")
+        except VersionError as exc:
+            raise NotMatchable(str(exc)) from None
+        ecosystem, name = "Go", "stdlib"
+    else:
+        raise NotMatchable(f"no OSV ecosystem is covered for {kind} packages")
+    try:
+        comparator_for(ecosystem).key(version)
+    except VersionError as exc:
+        raise NotMatchable(str(exc)) from None
+    return Lookup(ecosystem, name, version)
