@@ -183,3 +183,27 @@ def test_thousands_of_random_bodies_then_still_correct(start, client_for) -> Non
     denied = client.post("/validate", json=review(pod("nginx"), uid="after-2")).json()["response"]
     assert denied["allowed"] is False
     assert client.get("/healthz").status_code == 200
+
+
+def test_connections_do_not_leak_file_descriptors(start, certs) -> None:
+    import os
+
+    running = start()
+    port = running.server.server_address[1]
+    context = ssl.create_default_context(cafile=str(certs.ca_cert))
+    body = httpx.Request("POST", "http://x", json=review(pod(CLEAN))).content
+
+    def one_connection() -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as raw, context.wrap_socket(raw, server_hostname="localhost") as tls:
+            tls.sendall(b"POST /validate HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            while tls.recv(65536):
+                pass
+
+    for _ in range(20):
+        one_connection()
+    time.sleep(0.2)
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(200):
+        one_connection()
+    time.sleep(0.2)
+    assert len(os.listdir("/proc/self/fd")) <= before + 5

@@ -89,13 +89,22 @@ class WebhookServer(ThreadingHTTPServer):
     def finish_request(self, request: socket.socket, client_address: Any) -> None:
         request.settimeout(self.settings.client_timeout)
         request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self.ssl_context is not None:
+        if self.ssl_context is None:
+            self.RequestHandlerClass(request, client_address, self)
+            return
+        try:
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError) as exc:
+            log.debug("tls handshake failed", extra={"client": client_address[0], "error": str(exc)})
+            return
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
             try:
-                request = self.ssl_context.wrap_socket(request, server_side=True)
-            except (OSError, ssl.SSLError) as exc:
-                log.debug("tls handshake failed", extra={"client": client_address[0], "error": str(exc)})
-                return
-        self.RequestHandlerClass(request, client_address, self)
+                tls.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            tls.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.exception("connection error", extra={"client": client_address[0]})
