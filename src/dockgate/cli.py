@@ -177,6 +177,27 @@ def _run_signing(args: argparse.Namespace) -> int:
     return getattr(sign, "run_" + args.command.replace("-", "_"))(args)
 
 
+# --- k8s --------------------------------------------------------------------------------
+
+
+def _add_k8s(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("k8s", help="check Kubernetes manifests: Pod Security Standards and best practices")
+    p.add_argument("paths", metavar="PATH", nargs="+", help="manifest files (YAML/JSON), folders (recursive) or - for stdin")
+    p.add_argument("--pss-level", default="restricted", choices=["baseline", "restricted"], help="Pod Security Standards level (default restricted)")
+    p.add_argument("--pss-version", default="latest", metavar="vMAJOR.MINOR", help="Pod Security admission version whose semantics apply, e.g. v1.25 (default latest)")
+    p.add_argument("--select", action="append", default=None, metavar="RULES", help="run only these rule ids or prefixes (comma-separated; 'pss' = Pod Security only)")
+    p.add_argument("--ignore", action="append", default=None, metavar="RULES", help="skip these rule ids or prefixes (comma-separated)")
+    p.add_argument("--fail-on", default="low", metavar="SEVERITY", help="exit 1 when a finding is at or above SEVERITY (default low)")
+    _common(p, ["table", "json", "sarif"], "table")
+    p.set_defaults(handler=_run_k8s)
+
+
+def _run_k8s(args: argparse.Namespace) -> int:
+    from dockgate.commands.k8s import run_k8s
+
+    return run_k8s(args)
+
+
 # ----------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -185,6 +206,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_gate,
     _add_serve,
     _add_signing,
+    _add_k8s,
 ]
 
 

@@ -1,0 +1,104 @@
+"""Render Kubernetes findings and input diagnostics as a table, JSON or SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from rich.table import Table
+
+from dockgate.lint.engine import Finding, Rule
+from dockgate.lint.k8s.loader import Diagnostic
+from dockgate.report.sarif import SarifResult, SarifRule, sarif_log
+from dockgate.report.table import render_tables
+
+
+def _where(item: Finding) -> str:
+    loc = item.location
+    parts = [loc.file] + [str(n) for n in (loc.line, loc.column) if n is not None]
+    return ":".join(parts)
+
+
+def render_table(findings: list[Finding], diagnostics: list[Diagnostic], output: str | None, header: str) -> str:
+    tables: list[Table | str] = [header]
+    if findings:
+        table = Table(show_header=True, header_style="bold", show_lines=False)
+        for column in ("Severity", "Rule", "Location", "Object", "Message"):
+            table.add_column(column, overflow="fold")
+        for item in findings:
+            table.add_row(item.severity.name, item.rule.id, _where(item), item.obj or "", item.message)
+        tables.append(table)
+    for diagnostic in diagnostics:
+        tables.append(f"{'error' if diagnostic.error else 'warning'}: {diagnostic}")
+    tables.append(_summary(findings, diagnostics))
+    return render_tables(tables, output)
+
+
+def _summary(findings: list[Finding], diagnostics: list[Diagnostic]) -> str:
+    counts: dict[str, int] = {}
+    for item in findings:
+        counts[item.severity.name] = counts.get(item.severity.name, 0) + 1
+    by_severity = ", ".join(f"{n} {name.lower()}" for name, n in sorted(counts.items(), key=lambda kv: -_rank(kv[0])))
+    errors = sum(1 for d in diagnostics if d.error)
+    text = f"{len(findings)} finding(s)" + (f" ({by_severity})" if by_severity else "")
+    return text + (f", {errors} input error(s)" if errors else "")
+
+
+def _rank(name: str) -> int:
+    from dockgate.severity import Severity
+
+    return int(Severity[name])
+
+
+def finding_dict(item: Finding) -> dict[str, Any]:
+    return {
+        "rule": item.rule.id,
+        "title": item.rule.title,
+        "severity": item.severity.name.lower(),
+        "message": item.message,
+        "file": item.location.file,
+        "line": item.location.line,
+        "column": item.location.column,
+        "object": item.obj,
+        "field": item.field_path,
+        "fix": item.rule.fix,
+    }
+
+
+def render_json(findings: list[Finding], diagnostics: list[Diagnostic], settings: dict[str, Any]) -> str:
+    document = {
+        "settings": settings,
+        "findings": [finding_dict(item) for item in findings],
+        "errors": [_diagnostic_dict(d) for d in diagnostics if d.error],
+        "warnings": [_diagnostic_dict(d) for d in diagnostics if not d.error],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+    return {"file": diagnostic.file, "line": diagnostic.line, "message": diagnostic.message}
+
+
+def render_sarif(findings: list[Finding], rules: list[Rule]) -> str:
+    declared = {rule.id: rule for rule in rules}
+    for item in findings:
+        declared.setdefault(item.rule.id, item.rule)
+    sarif_rules = [
+        SarifRule(rule.id, rule.title, rule.severity, description=rule.rationale, help_text=rule.fix, tags=(rule.family, *rule.tags))
+        for rule in declared.values()
+    ]
+    results = [
+        SarifResult(
+            rule_id=item.rule.id,
+            message=item.message,
+            uri=item.location.file,
+            severity=item.severity,
+            line=item.location.line,
+            column=item.location.column,
+            fingerprint=hashlib.sha256(f"{item.rule.id}|{item.location.file}|{item.obj}|{item.field_path}".encode()).hexdigest()[:32],
+            properties={"object": item.obj or "", "field": item.field_path or ""},
+        )
+        for item in findings
+    ]
+    return json.dumps(sarif_log(sarif_rules, results), indent=2) + "\n"
