@@ -170,6 +170,24 @@ def _add_signing(sub: argparse._SubParsersAction) -> None:
     _common(verify, ["text", "json"], "text")
     verify.set_defaults(handler=_run_signing)
 
+    attest = sub.add_parser("attest", help="attach a signed in-toto attestation (DSSE) the way cosign does")
+    attest.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:... or oci:DIR[:TAG]")
+    attest.add_argument("--key", required=True, metavar="KEY", help="cosign private key (passphrase from DOCKGATE_PASSWORD or COSIGN_PASSWORD, or a prompt)")
+    attest.add_argument("--type", required=True, choices=["cyclonedx", "vuln"], help="predicate type")
+    attest.add_argument("--predicate", required=True, metavar="FILE", help="predicate JSON (CycloneDX SBOM, or cosign vuln predicate)")
+    attest.add_argument("--subject-name", metavar="NAME", default=None, help="subject name in the statement (default: the image's repository)")
+    _signing_registry_options(attest)
+    _common(attest, ["text", "json"], "text")
+    attest.set_defaults(handler=_run_signing)
+
+    verify_att = sub.add_parser("verify-attestation", help="verify attestations; exit 0 only if one valid attestation binds the image digest")
+    verify_att.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:... or oci:DIR[:TAG]")
+    verify_att.add_argument("--key", action="append", default=[], metavar="KEY", help="trusted public key (PEM); repeat for several keys")
+    verify_att.add_argument("--type", choices=["cyclonedx", "vuln"], default=None, help="require this predicate type")
+    _signing_registry_options(verify_att)
+    _common(verify_att, ["text", "json"], "text")
+    verify_att.set_defaults(handler=_run_signing)
+
 
 def _run_signing(args: argparse.Namespace) -> int:
     from dockgate.commands import sign
@@ -198,6 +216,54 @@ def _run_k8s(args: argparse.Namespace) -> int:
     return run_k8s(args)
 
 
+# --- db / scan (vulnerabilities) -------------------------------------------------------
+
+
+def _add_db(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("db", help="vulnerability database: update from an OSV mirror, show status")
+    actions = p.add_subparsers(dest="db_action", metavar="ACTION")
+    actions.required = True
+    update = actions.add_parser("update", help="download OSV data and rebuild the database atomically")
+    update.add_argument("--mirror", metavar="URL|PATH", default=None, help="http(s) base URL or local path laid out as <Ecosystem>/all.zip, a single zip, or a folder of OSV JSON (default: the public OSV bucket)")
+    update.add_argument("--ecosystem", action="append", metavar="NAME", help="only this ecosystem (repeatable; default: every one the mirror lists)")
+    update.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="network timeout per request (default 30)")
+    update.add_argument("--retries", type=int, default=3, metavar="N", help="retries for a failed download (default 3)")
+    update.add_argument("--db", metavar="PATH", default=None, help="database file (default $DOCKGATE_DB or ~/.cache/dockgate/vulndb.sqlite)")
+    _common(update, ["text", "json"], "text")
+    status = actions.add_parser("status", help="sources, record counts per ecosystem, build time")
+    status.add_argument("--db", metavar="PATH", default=None, help="database file (default $DOCKGATE_DB or ~/.cache/dockgate/vulndb.sqlite)")
+    _common(status, ["text", "json"], "text")
+    p.set_defaults(handler=_run_db)
+
+
+def _run_db(args: argparse.Namespace) -> int:
+    from dockgate.commands.db import run_db
+
+    return run_db(args)
+
+
+def _add_scan(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scan", help="find known vulnerabilities in an image or an SBOM file (OSV)")
+    p.add_argument("target", metavar="TARGET", help="an image (same forms as sbom) or a CycloneDX/SPDX JSON SBOM file")
+    p.add_argument("--platform", default=None, help="os/arch[/variant] to pick from a multi-platform index (default linux/amd64)")
+    p.add_argument("--max-file-size", type=_size, default=None, metavar="BYTES", help="largest single file read from a layer (default 512M)")
+    p.add_argument("--db", metavar="PATH", default=None, help="database file (default $DOCKGATE_DB or ~/.cache/dockgate/vulndb.sqlite)")
+    p.add_argument("--scanners", default="vuln,secret", metavar="LIST", help="comma-separated: vuln, secret, config (default vuln,secret)")
+    p.add_argument("--severity", default=None, metavar="LIST", help="only report these severities, e.g. HIGH,CRITICAL (default all)")
+    p.add_argument("--ignore-unfixed", action="store_true", help="hide vulnerabilities without a fixed version")
+    p.add_argument("--exit-code", type=int, default=1, metavar="N", help="exit code when reported findings remain (default 1; 0 to never fail)")
+    p.add_argument("--ignorefile", metavar="PATH", default=None, help="YAML ignore file (default ./.dockgateignore when present)")
+    p.add_argument("--vex", action="append", metavar="FILE", help="OpenVEX document; not_affected/fixed statements suppress findings (repeatable)")
+    _common(p, ["table", "json", "sarif", "cyclonedx"], "table")
+    p.set_defaults(handler=_run_scan)
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    from dockgate.commands.scan import run_scan
+
+    return run_scan(args)
+
+
 # ----------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -207,6 +273,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_serve,
     _add_signing,
     _add_k8s,
+    _add_db,
+    _add_scan,
 ]
 
 

@@ -1,0 +1,49 @@
+"""``dockgate db update|status``: refresh the vulnerability database and describe it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+
+import orjson
+
+from dockgate.output import write_output
+from dockgate.vulndb import STALE_AFTER, UpdateOptions, VulnDatabase, resolve_db_path, update_database
+from dockgate.vulndb.update import DEFAULT_MIRROR
+
+
+def run_db(args: argparse.Namespace) -> int:
+    path = resolve_db_path(args.db)
+    if args.db_action == "update":
+        options = UpdateOptions(
+            mirror=args.mirror or DEFAULT_MIRROR, ecosystems=list(args.ecosystem or []), timeout=args.timeout, retries=args.retries
+        )
+        result = update_database(path, options)
+        summary = {"path": str(result.path), "records": result.records}
+        if args.format == "json":
+            write_output(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n", args.output)
+        else:
+            lines = [f"updated {result.path}"] + [f"  {name}: {count} records" for name, count in result.records.items()]
+            write_output("\n".join(lines) + "\n", args.output)
+        return 0
+    with VulnDatabase(path) as database:
+        status = database.status()
+    age = datetime.datetime.now(datetime.timezone.utc) - status.built_at if status.built else None
+    stale = age is not None and age > STALE_AFTER
+    if stale:
+        print(f"dockgate: warning: vulnerability data is {age.days} days old: run `dockgate db update`", file=sys.stderr)
+    if args.format == "json":
+        document = {
+            "path": str(status.path),
+            "built": status.built,
+            "stale": stale,
+            "sources": [{"ecosystem": s.source, "origin": s.origin, "records": s.records, "updated": s.updated} for s in status.sources],
+        }
+        write_output(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n", args.output)
+    else:
+        lines = [f"database: {status.path}", f"built:    {status.built}{' (older than 7 days)' if stale else ''}"]
+        for s in status.sources:
+            lines.append(f"  {s.source:<12} {s.records:>8} records  updated {s.updated}  from {s.origin}")
+        write_output("\n".join(lines) + "\n", args.output)
+    return 0

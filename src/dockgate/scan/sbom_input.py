@@ -1,0 +1,190 @@
+"""SBOM files as scan input: CycloneDX JSON and SPDX 2.x JSON, ours or another tool's.
+
+Packages come from each component's purl (type, name, version, ``distro`` and ``upstream``
+qualifiers); dockgate's own ``dockgate:*`` properties and syft's ``syft:metadata:source*``
+properties add source package name/version and location. The OS comes from an
+operating-system component or, failing that, a ``distro`` qualifier such as ``debian-12``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import orjson
+from packageurl import PackageURL
+
+from dockgate.catalog.package import OSInfo, Package
+from dockgate.errors import InputError, LimitExceeded
+
+MAX_SBOM_BYTES = 512 << 20
+MAX_DEPTH = 64
+_PURL_TYPES = {"deb": "deb", "apk": "apk", "rpm": "rpm", "pypi": "python", "npm": "npm", "golang": "go-module"}
+_SOURCE_COMMENT = re.compile(r"source package (\S+)(?: (\S+))?")
+
+
+@dataclass
+class SbomInput:
+    format: str  # "cyclonedx" or "spdx"
+    name: str
+    os: OSInfo
+    packages: list[Package]
+    warnings: list[str] = field(default_factory=list)
+
+
+def sniff_sbom(path: Path) -> str | None:
+    """"cyclonedx" or "spdx" when ``path`` is a JSON SBOM (judged by its first bytes and keys)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    if not head.lstrip().startswith(b"{"):
+        return None
+    if b'"bomFormat"' in head or b'"CycloneDX"' in head:
+        return "cyclonedx"
+    if b'"spdxVersion"' in head:
+        return "spdx"
+    document = _load(path)
+    if document.get("bomFormat") == "CycloneDX":
+        return "cyclonedx"
+    if "spdxVersion" in document:
+        return "spdx"
+    return None
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SBOM_BYTES:
+            raise LimitExceeded(f"{path}: SBOM of {size} bytes exceeds {MAX_SBOM_BYTES}")
+        document = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not isinstance(document, dict):
+        raise InputError(f"{path}: an SBOM must be a JSON object")
+    return document
+
+
+def read_sbom(path: Path) -> SbomInput:
+    document = _load(path)
+    if document.get("bomFormat") == "CycloneDX":
+        return _read_cyclonedx(document, path)
+    if isinstance(document.get("spdxVersion"), str):
+        return _read_spdx(document, path)
+    raise InputError(f"{path}: neither a CycloneDX nor an SPDX JSON document")
+
+
+def _walk_components(components: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > MAX_DEPTH:
+        raise LimitExceeded(f"CycloneDX components nested deeper than {MAX_DEPTH}")
+    if not isinstance(components, list):
+        return
+    for component in components:
+        if isinstance(component, dict):
+            yield component
+            yield from _walk_components(component.get("components"), depth + 1)
+
+
+def _os_from_distro(distro: str) -> OSInfo | None:
+    name, _, version = distro.partition("-")
+    return OSInfo(name.lower(), version) if name and version else None
+
+
+def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list[str]) -> tuple[Package, OSInfo | None] | None:
+    if not isinstance(purl_text, str) or not purl_text.startswith("pkg:"):
+        return None
+    try:
+        purl = PackageURL.from_string(purl_text)
+    except ValueError as exc:
+        warnings.append(f"skipped component with invalid purl {purl_text[:80]!r}: {exc}")
+        return None
+    kind = _PURL_TYPES.get(purl.type)
+    if kind is None:
+        return None
+    name = f"{purl.namespace}/{purl.name}" if purl.namespace and purl.type in ("golang", "npm") else purl.name
+    if kind == "go-module" and name == "stdlib":
+        kind = "go-stdlib"
+    qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
+    source_name = props.get("dockgate:package:sourceName") or props.get("syft:metadata:source")
+    source_version = props.get("dockgate:package:sourceVersion") or props.get("syft:metadata:sourceVersion")
+    upstream = qualifiers.get("upstream")
+    if upstream and not source_name:
+        source_name, _, upstream_version = upstream.partition("@")
+        source_version = source_version or upstream_version or None
+    found = _SOURCE_COMMENT.search(comment) if comment else None
+    if found and not source_name:
+        source_name, source_version = found.group(1), found.group(2)
+    layer = props.get("dockgate:layer:index")
+    package = Package(
+        type=kind,
+        name=name,
+        version=purl.version or "",
+        purl=purl_text,
+        path=props.get("dockgate:location:path", ""),
+        layer_index=int(layer) if layer and layer.isdigit() else None,
+        layer_digest=props.get("dockgate:layer:diffID"),
+        source_name=source_name or None,
+        source_version=source_version or None,
+        arch=qualifiers.get("arch"),
+    )
+    distro = qualifiers.get("distro")
+    return package, (_os_from_distro(distro) if distro else None)
+
+
+def _read_cyclonedx(document: dict[str, Any], path: Path) -> SbomInput:
+    warnings: list[str] = []
+    packages: list[Package] = []
+    os_info: OSInfo | None = None
+    distro_os: OSInfo | None = None
+    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    root = metadata.get("component") if isinstance(metadata.get("component"), dict) else {}
+    for component in _walk_components(document.get("components")):
+        if component.get("type") == "operating-system" and os_info is None:
+            os_info = OSInfo(str(component.get("name", "")).lower(), str(component.get("version", "")), str(component.get("description", "")))
+            continue
+        raw_props = component.get("properties")
+        props = {p["name"]: p["value"] for p in raw_props if isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("value"), str)} if isinstance(raw_props, list) else {}
+        made = _package(component.get("purl"), props, "", warnings)
+        if made is None:
+            continue
+        package, from_distro = made
+        if not package.version and isinstance(component.get("version"), str):
+            package.version = component["version"]
+        packages.append(package)
+        distro_os = distro_os or from_distro
+    name = str(root.get("name") or path.name)
+    return SbomInput("cyclonedx", name, os_info or distro_os or OSInfo(""), packages, warnings)
+
+
+def _read_spdx(document: dict[str, Any], path: Path) -> SbomInput:
+    warnings: list[str] = []
+    packages: list[Package] = []
+    os_info: OSInfo | None = None
+    distro_os: OSInfo | None = None
+    entries = document.get("packages")
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("primaryPackagePurpose") == "OPERATING-SYSTEM" and os_info is None:
+            os_info = OSInfo(str(entry.get("name", "")).lower(), str(entry.get("versionInfo", "")))
+            continue
+        refs = entry.get("externalRefs")
+        purls = [r.get("referenceLocator") for r in refs if isinstance(r, dict) and r.get("referenceType") == "purl"] if isinstance(refs, list) else []
+        if not purls:
+            continue
+        comment = entry.get("comment") if isinstance(entry.get("comment"), str) else ""
+        made = _package(purls[0], {}, comment, warnings)
+        if made is None:
+            continue
+        package, from_distro = made
+        if not package.version and isinstance(entry.get("versionInfo"), str):
+            package.version = entry["versionInfo"]
+        packages.append(package)
+        distro_os = distro_os or from_distro
+    name = str(document.get("name") or path.name)
+    return SbomInput("spdx", name, os_info or distro_os or OSInfo(""), packages, warnings)
