@@ -147,3 +147,77 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"dockgate: verification failed: {result.reason()}", file=sys.stderr)
         return 1
     return 0
+
+
+# --- attest / verify-attestation ---------------------------------------------------------
+
+
+def _read_predicate(path: str) -> bytes:
+    from dockgate.errors import InputError
+    from dockgate.sign.attest import MAX_PREDICATE_BYTES
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_PREDICATE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such predicate file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read predicate ({exc.strerror})") from None
+    if len(data) > MAX_PREDICATE_BYTES:
+        raise InputError(f"{path}: predicate larger than {MAX_PREDICATE_BYTES} bytes")
+    return data
+
+
+def run_attest(args: argparse.Namespace) -> int:
+    from dockgate.sign.attest import attestation_layer, make_statement, predicate_type_uri
+    from dockgate.sign.target import open_target
+
+    predicate = _read_predicate(args.predicate)
+    uri = predicate_type_uri(args.type)
+    key = _private_key(args.key)
+    with open_target(args.image, _transport(args)) as target:
+        subject = args.subject_name or target.identity
+        statement = make_statement(args.type, predicate, subject, target.digest, args.predicate)
+        where = target.add_attestation(attestation_layer(key, statement))
+    _emit(
+        args,
+        {"image": args.image, "manifestDigest": target.digest, "predicateType": uri, "subject": subject, "storedAt": where},
+        f"Attested {target.digest} ({uri}) as {subject}\nAttestation stored at {where}\n",
+    )
+    return 0
+
+
+def run_verify_attestation(args: argparse.Namespace) -> int:
+    from dockgate.sign.attest import VerifiedAttestation, predicate_type_uri, verify_attestation
+    from dockgate.sign.target import open_target
+
+    keys = _keys(args.key)
+    wanted = predicate_type_uri(args.type) if args.type else None
+    with open_target(args.image, _transport(args)) as target:
+        outcomes = [verify_attestation(layer, keys, target.digest, wanted) for layer in target.attestation_entries()]
+    verified = [o for o in outcomes if isinstance(o, VerifiedAttestation)]
+    rejected = [o for o in outcomes if not isinstance(o, VerifiedAttestation)]
+    if verified:
+        reason = f"{len(verified)} valid attestation(s) for {target.digest}: " + ", ".join(sorted({v.predicate_type for v in verified}))
+    elif not rejected:
+        reason = f"no attestations found for {target.digest}"
+    else:
+        reason = f"no valid attestation for {target.digest}: {len(rejected)} rejected (" + "; ".join(sorted({r.reason for r in rejected})) + ")"
+    document = {
+        "image": args.image,
+        "manifestDigest": target.digest,
+        "verified": bool(verified),
+        "reason": reason,
+        "attestations": [
+            {"predicateType": v.predicate_type, "subjects": v.subjects, "key": v.key, "source": v.source, "statement": v.statement} for v in verified
+        ],
+        "rejected": [{"source": r.source, "reason": r.reason} for r in rejected],
+    }
+    lines = [f"Verified: {v.predicate_type} for {', '.join(v.subjects)} signed by {v.key}" for v in verified]
+    lines += [f"Rejected: {r.source}: {r.reason}" for r in rejected]
+    lines.append(("OK: " if verified else "FAILED: ") + reason)
+    _emit(args, document, "\n".join(lines) + "\n")
+    if not verified:
+        print(f"dockgate: verification failed: {reason}", file=sys.stderr)
+        return 1
+    return 0

@@ -28,7 +28,7 @@ SIGNATURE_SUFFIX = ".sig"
 ATTESTATION_SUFFIX = ".att"
 MAX_SIGNATURE_MANIFEST_BYTES = 4 << 20
 MAX_LAYERS = 1000
-MAX_LAYER_BYTES = 16 << 20
+MAX_LAYER_BYTES = 64 << 20  # attestations carry whole SBOMs
 
 
 def cosign_tag(image_digest: str, suffix: str) -> str:
