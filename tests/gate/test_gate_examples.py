@@ -42,6 +42,17 @@ def test_motivating_example_fails_for_image_provenance() -> None:
         assert policy_lines[reason.policy.line - 1].lstrip().startswith(key)
 
 
+def test_motivating_example_fails_with_a_reviewers_reasons() -> None:
+    policy = load_policy(EXAMPLES / "go-hello/policy.yaml")
+    verdict = run_gate(policy, _target("go-hello"), default_providers())
+    rules = {r.rule_id for r in verdict.failing if r.check == "kubernetes"}
+    # no securityContext, no resources, runs as root, default service account token, no NetworkPolicy
+    assert {"pss-run-as-non-root", "pss-allow-privilege-escalation", "pss-capabilities-restricted", "pss-seccomp-restricted"} <= rules
+    assert {"DG-K8S-001", "DG-K8S-002", "DG-K8S-007", "DG-K8S-011"} <= rules
+    pss = next(r for r in verdict.failing if r.rule_id == "pss-run-as-non-root")
+    assert pss.policy.key == "podSecurity.level" and Path(pss.file).name == "deployment.yaml"
+
+
 def test_hardened_example_passes_every_check_that_is_installed() -> None:
     policy = load_policy(EXAMPLES / "go-hello-hardened/policy.yaml")
     providers = default_providers()

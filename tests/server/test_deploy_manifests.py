@@ -23,7 +23,8 @@ def _objects() -> dict[str, dict]:
     for path in sorted(DEPLOY.glob("*.yaml")):
         for document in yaml.load_all(path.read_text(), Loader=yaml.CSafeLoader):
             if document:
-                found[document["kind"]] = document
+                found.setdefault(document["kind"], document)  # the first of each kind
+                found[f"{document['kind']}/{document['metadata']['name']}"] = document
     return found
 
 
@@ -75,11 +76,10 @@ def test_deployment_runs_restricted_and_its_args_parse() -> None:
 
 def test_dockgate_kubernetes_checks_find_nothing_in_deploy() -> None:
     linter = default_providers().kubernetes
-    if linter is None:
-        import pytest
-
-        pytest.skip("dockgate.lint.k8s (issue 4) has not landed gate_manifest_findings yet")
-    assert linter(sorted(DEPLOY.glob("*.yaml")), "restricted", "latest") == []
+    assert linter is not None
+    assert linter([DEPLOY], "restricted", "latest") == []
+    default_deny = _objects()["NetworkPolicy/default-deny"]["spec"]
+    assert default_deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
 
 
 def _exposed_metric_names() -> set[str]:

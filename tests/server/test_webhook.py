@@ -195,3 +195,23 @@ def test_database_problems_are_named(start, client_for) -> None:
     assert response["allowed"] is False
     assert "vulnerability data is 50h old (policy allows 24h)" in response["status"]["message"]
     assert "policy.yaml:5 vulnerabilities.maxDatabaseAgeHours" in response["status"]["message"]
+
+
+def test_admission_with_the_real_kubernetes_checks(start, client_for) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from dockgate.gate.adapters import kubernetes_object_findings
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    policy = POLICY.replace("  kubernetes: {enabled: false}", "  kubernetes: {enabled: true, failOn: medium}")
+    providers = Providers(vulnerabilities=FixtureScanner(), database=database_info, kubernetes_object=kubernetes_object_findings)
+    client = client_for(start(policy, providers=providers))
+    hardened = next(yaml.safe_load_all((examples / "go-hello-hardened/deployment.yaml").read_text()))
+    assert _response(client, hardened) == {"uid": "uid-1", "allowed": True}
+    original = yaml.safe_load((examples / "go-hello/deployment.yaml").read_text())
+    message = _response(client, original)["status"]["message"]
+    assert message.startswith("dockgate denied Deployment/team/my-app: ")
+    for expected in ("runAsNonRoot", "allowPrivilegeEscalation", "has no tag", "policy policy.yaml"):
+        assert expected in message, expected

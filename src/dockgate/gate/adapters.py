@@ -1,12 +1,25 @@
-"""Providers built on the other packages' public APIs (registry client today; more as they land).
+"""Providers built on the other packages' public APIs: registry client, Kubernetes checks.
 
 Each function here has the signature of one :mod:`dockgate.gate.providers` protocol.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dockgate.errors import InputError
 from dockgate.gate.providers import DigestResolver
+from dockgate.lint.engine import Finding
 from dockgate.registry import RegistryClient, TransportOptions, parse_reference
+
+ADMISSION_SOURCE = "<admission>"
+# Rules that judge the whole input (is there a NetworkPolicy for these pods, a default deny in
+# the namespace?) cannot be judged from the one object an AdmissionReview carries.
+WHOLE_INPUT_RULES = ("DG-K8S-011", "DG-K8S-012")
 
 
 def registry_digest_resolver(options: TransportOptions | None = None) -> DigestResolver:
@@ -23,3 +36,38 @@ def registry_digest_resolver(options: TransportOptions | None = None) -> DigestR
 def resolve_digest(image: str) -> str:
     """:func:`registry_digest_resolver` with default transport options (system CAs)."""
     return registry_digest_resolver()(image)
+
+
+def pss_version(text: str) -> tuple[int, int] | None:
+    """``latest`` -> None; ``v1.30`` -> (1, 30)."""
+    match = re.fullmatch(r"v(\d+)\.(\d+)", text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def kubernetes_manifest_findings(paths: list[Path], pod_security_level: str, pod_security_version: str) -> list[Finding]:
+    """Every Kubernetes rule (Pod Security Standards included) over manifest files and folders."""
+    from dockgate.lint.k8s import CheckOptions, check_objects, load_inputs
+
+    loaded = load_inputs([str(p) for p in paths])
+    if loaded.errors:
+        raise InputError(str(loaded.errors[0]))
+    return check_objects(loaded.objects, CheckOptions(pss_level=pod_security_level, pss_version=pss_version(pod_security_version)))
+
+
+def kubernetes_object_findings(obj: dict[str, Any], pod_security_level: str, pod_security_version: str) -> list[Finding]:
+    """The same rules over one object from an AdmissionReview (JSON is YAML)."""
+    from dockgate.lint.k8s import CheckOptions, check_objects
+    from dockgate.lint.k8s.loader import LoadResult, load_bytes
+
+    from dockgate.lint.engine import Selection
+
+    loaded = LoadResult()
+    load_bytes(orjson.dumps(obj), ADMISSION_SOURCE, loaded)
+    if loaded.errors:
+        raise InputError(str(loaded.errors[0]))
+    options = CheckOptions(
+        selection=Selection.parse(None, WHOLE_INPUT_RULES),
+        pss_level=pod_security_level,
+        pss_version=pss_version(pod_security_version),
+    )
+    return check_objects(loaded.objects, options)

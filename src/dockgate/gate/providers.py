@@ -75,11 +75,11 @@ class Providers:
 # (module, attribute) the gate looks for; the owning packages provide these names.
 PUBLIC_NAMES: dict[str, tuple[str, str]] = {
     "dockerfile": ("dockgate.lint.dockerfile", "gate_dockerfile_findings"),
-    "kubernetes": ("dockgate.lint.k8s", "gate_manifest_findings"),
+    "kubernetes": ("dockgate.gate.adapters", "kubernetes_manifest_findings"),
     "vulnerabilities": ("dockgate.scan", "gate_scan_outcome"),
     "secrets": ("dockgate.secrets", "gate_secret_findings"),
     "signatures": ("dockgate.sign", "gate_count_valid_signatures"),
-    "kubernetes_object": ("dockgate.lint.k8s", "gate_object_findings"),
+    "kubernetes_object": ("dockgate.gate.adapters", "kubernetes_object_findings"),
     "resolver": ("dockgate.gate.adapters", "resolve_digest"),
     "database": ("dockgate.vulndb", "gate_database_info"),
 }

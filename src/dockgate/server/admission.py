@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 API_VERSION = "admission.k8s.io/v1"
-MAX_MESSAGE = 1024
+MAX_MESSAGE = 4096
 MAX_WARNING = 256
 MAX_WARNINGS = 20
 

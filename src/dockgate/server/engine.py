@@ -32,6 +32,7 @@ from dockgate.severity import Severity
 
 log = logging.getLogger("dockgate.server")
 SKIPPED_OPERATIONS = {"DELETE", "CONNECT"}
+MESSAGE_REASONS = 20  # reasons spelled out in a denial message
 DATABASE_INFO_TTL = 10.0  # seconds between reads of the database's version and age
 
 
@@ -46,8 +47,9 @@ class Decision:
     def message(self, subject: str) -> str:
         if self.allowed:
             return ""
-        parts = [f"{r.message} (policy {r.policy.file}:{r.policy.line} {r.policy.key})" for r in self.reasons[:8]]
-        more = f"; and {len(self.reasons) - 8} more" if len(self.reasons) > 8 else ""
+        ordered = sorted(self.reasons, key=lambda r: -int(r.severity))
+        parts = [f"{r.message} (policy {r.policy.file}:{r.policy.line} {r.policy.key})" for r in ordered[:MESSAGE_REASONS]]
+        more = f"; and {len(ordered) - MESSAGE_REASONS} more" if len(ordered) > MESSAGE_REASONS else ""
         return f"dockgate denied {subject}: " + "; ".join(parts) + more
 
 
