@@ -1,7 +1,8 @@
 """Safe YAML loading with source positions and hard bounds (aliases, size, depth, nodes).
 
-The C parser (libyaml through ``yaml.CSafeLoader``) produces an event stream; this module
-builds plain Python values from it itself, so that it can
+The C composer (libyaml through ``yaml.CSafeLoader``) builds the node tree, where an anchor
+and all its aliases share one node, so composing a bomb is cheap; this module turns the
+nodes into plain Python values itself, so that it can
 
 * remember the line and column (1-based) of every mapping key and sequence item, keyed by
   the path to the value (``("spec", "containers", 0, "image")``),
@@ -20,8 +21,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from dockgate.errors import InputError, LimitExceeded
 
@@ -34,7 +34,6 @@ MAX_EXPANDED_NODES = 1_000_000
 MAX_DEPTH = 200
 
 _STR = "tag:yaml.org,2002:str"
-_RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 
 
@@ -76,10 +75,14 @@ def load_documents(data: bytes | str, source: str, limits: Limits = Limits()) ->
             raise InputError(f"{source}: not UTF-8 text (byte {exc.start})") from None
     else:
         text = data
-    builder = _Builder(source, limits)
+    documents = []
     try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            builder.feed(event)
+        for root in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+            if root is None:
+                continue
+            walker = _Walker(source, limits)
+            value = walker.build(root, (), root_position(root), 0)
+            documents.append(YamlDocument(value, root.start_mark.line + 1, root.end_mark.line + 1, walker.positions))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark is not None else ""
@@ -87,129 +90,110 @@ def load_documents(data: bytes | str, source: str, limits: Limits = Limits()) ->
         raise InputError(f"{source}{where}: invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{source}: invalid YAML: {' '.join(str(exc).split())}") from None
-    return builder.documents
+    return documents
 
 
-class _Builder:
-    """Turns parser events into values; tracks positions, anchors and the bounds."""
+def root_position(node: Node) -> Position:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_IN_PROGRESS = object()
+
+
+class _Walker:
+    """Turns one composed node tree into values; records positions; enforces the bounds.
+
+    The C composer shares one node between an anchor and all its aliases, so a node met a
+    second time *is* an alias reference: its value is reused (never rebuilt) and its
+    expanded size is added to the document's total, which is what a bomb inflates.
+    """
 
     def __init__(self, source: str, limits: Limits) -> None:
         self.source = source
         self.limits = limits
-        self.documents: list[YamlDocument] = []
-        self._stack: list[_Frame] = []
-        self._anchors: dict[str, tuple[Any, int]] = {}
+        self.positions: dict[Path, Position] = {}
+        self._built: dict[int, tuple[Any, int]] = {}
         self._aliases = 0
         self._expanded = 0
-        self._positions: dict[Path, Position] = {}
-        self._doc_line = 1
-        self._root: Any = None
 
-    def _fail(self, mark: Any, message: str) -> None:
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise LimitExceeded(f"{self.source}{line}: {message}")
+    def _fail(self, node: Node, message: str) -> None:
+        raise LimitExceeded(f"{self.source}:{node.start_mark.line + 1}: {message}")
 
-    def feed(self, event: yaml.Event) -> None:
-        kind = type(event)
-        if kind is yaml.ScalarEvent:
-            self._value(self._scalar(event), 1, event)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if len(self._stack) >= self.limits.max_depth:
-                self._fail(event.start_mark, f"nesting deeper than {self.limits.max_depth} levels")
-            container: Any = {} if kind is yaml.MappingStartEvent else []
-            path, where = self._slot(event)
-            self._stack.append(_Frame(container, path, event.anchor, where))
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            frame = self._stack.pop()
-            if frame.pending_key is not _NO_KEY:
-                frame.pending_key = _NO_KEY
-            self._value(frame.container, frame.size, None, frame=frame)
-        elif kind is yaml.AliasEvent:
+    def build(self, node: Node, path: Path, where: Position, depth: int) -> Any:
+        self.positions[path] = where
+        value, _ = self._value(node, path, depth)
+        return value
+
+    def _value(self, node: Node, path: Path, depth: int) -> tuple[Any, int]:
+        key = id(node)
+        seen = self._built.get(key)
+        if seen is not None:
+            if seen[0] is _IN_PROGRESS:
+                self._fail(node, "recursive YAML alias; refused")
             self._aliases += 1
             if self._aliases > self.limits.max_aliases:
-                self._fail(event.start_mark, f"more than {self.limits.max_aliases} YAML aliases (possible YAML bomb); refused")
-            target = self._anchors.get(event.anchor)
-            if target is None:
-                self._fail(event.start_mark, f"undefined alias *{event.anchor}")
-            value, size = target
-            self._value(value, size, event, is_alias=True)
-        elif kind is yaml.DocumentStartEvent:
-            self._positions = {}
-            self._anchors = {}
-            self._aliases = 0
-            self._expanded = 0
-            self._doc_line = event.start_mark.line + 1
-            self._root = None
-            self._has_root = False
-        elif kind is yaml.DocumentEndEvent:
-            if self._has_root:
-                self.documents.append(YamlDocument(self._root, self._doc_line, event.end_mark.line + 1, self._positions))
-
-    def _scalar(self, event: yaml.ScalarEvent) -> Any:
-        value = event.value
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = _STR if event.style else _RESOLVER.resolve(ScalarNode, value, event.implicit)
-        if tag == _STR:
-            return value
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        if tag == "tag:yaml.org,2002:bool":
-            return _CONSTRUCTOR.bool_values.get(value.lower(), value)
-        if tag == "tag:yaml.org,2002:int":
-            return _CONSTRUCTOR.construct_yaml_int(ScalarNode(tag, value))
-        if tag == "tag:yaml.org,2002:float":
-            return _CONSTRUCTOR.construct_yaml_float(ScalarNode(tag, value))
-        return value  # timestamps, binary, custom tags: keep the text, as Kubernetes reads strings
-
-    def _slot(self, event: yaml.Event) -> tuple[Path, Position]:
-        """Path and position of the value about to be built at the current place."""
-        if not self._stack:
-            return (), (event.start_mark.line + 1, event.start_mark.column + 1)
-        parent = self._stack[-1]
-        if isinstance(parent.container, list):
-            return parent.path + (len(parent.container),), (event.start_mark.line + 1, event.start_mark.column + 1)
-        if parent.pending_key is _NO_KEY:  # a mapping key that is itself a collection
-            return parent.path + ("<key>",), (event.start_mark.line + 1, event.start_mark.column + 1)
-        return parent.path + (parent.pending_key,), parent.key_position
-
-    def _value(self, value: Any, size: int, event: Any, *, is_alias: bool = False, frame: "_Frame | None" = None) -> None:
-        self._expanded += size if is_alias else 1
-        if self._expanded > self.limits.max_expanded_nodes:
-            mark = event.start_mark if event is not None else None
-            self._fail(mark, f"document expands to more than {self.limits.max_expanded_nodes} nodes (possible YAML bomb); refused")
-        if frame is not None:
-            path, where, anchor = frame.path, frame.where, frame.anchor
+                self._fail(node, f"more than {self.limits.max_aliases} YAML aliases (possible YAML bomb); refused")
+            self._count(node, seen[1])
+            return seen
+        if isinstance(node, ScalarNode):
+            self._count(node, 1)
+            result = (_scalar(node), 1)
+            self._built[key] = result
+            return result
+        if depth >= self.limits.max_depth:
+            self._fail(node, f"nesting deeper than {self.limits.max_depth} levels")
+        self._built[key] = (_IN_PROGRESS, 0)
+        size_before = self._expanded
+        if isinstance(node, SequenceNode):
+            items: list[Any] = []
+            for index, child in enumerate(node.value):
+                child_path = path + (index,)
+                self.positions[child_path] = (child.start_mark.line + 1, child.start_mark.column + 1)
+                items.append(self._value(child, child_path, depth + 1)[0])
+            value: Any = items
         else:
-            path, where = self._slot(event)
-            anchor = None if is_alias else event.anchor
-        if anchor:
-            self._anchors[anchor] = (value, size)
-        if not self._stack:
-            self._root = value
-            self._has_root = True
-            self._positions[()] = where
-            return
-        parent = self._stack[-1]
-        parent.size += size
-        if isinstance(parent.container, list):
-            self._positions[path] = where
-            parent.container.append(value)
-            return
-        if parent.pending_key is _NO_KEY:
-            if isinstance(value, (dict, list)):
-                value = repr(value)  # complex keys never occur in Kubernetes objects
-            parent.pending_key = value
-            mark = event.start_mark if event is not None else None
-            parent.key_position = (mark.line + 1, mark.column + 1) if mark is not None else where
-            return
-        key = parent.pending_key
-        parent.pending_key = _NO_KEY
-        if key == "<<" and isinstance(value, (dict, list)):
-            _merge(parent.container, value)
-            return
-        self._positions[path] = where
-        parent.container[key] = value
+            mapping: dict[Any, Any] = {}
+            merges = []
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    name = _scalar(key_node)
+                    self._count(key_node, 1)
+                else:
+                    name = repr(self._value(key_node, path + ("<key>",), depth + 1)[0])
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    merges.append(self._value(value_node, path + ("<<",), depth + 1)[0])
+                    continue
+                child_path = path + (name,)
+                self.positions[child_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                mapping[name] = self._value(value_node, child_path, depth + 1)[0]
+            for merged in merges:
+                _merge(mapping, merged)
+            value = mapping
+        self._count(node, 1)
+        result = (value, self._expanded - size_before)
+        self._built[key] = result
+        return result
+
+    def _count(self, node: Node, size: int) -> None:
+        self._expanded += size
+        if self._expanded > self.limits.max_expanded_nodes:
+            self._fail(node, f"document expands to more than {self.limits.max_expanded_nodes} nodes (possible YAML bomb); refused")
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    value = node.value
+    if tag == _STR:
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return _CONSTRUCTOR.bool_values.get(value.lower(), value)
+    if tag == "tag:yaml.org,2002:int":
+        return _CONSTRUCTOR.construct_yaml_int(node)
+    if tag == "tag:yaml.org,2002:float":
+        return _CONSTRUCTOR.construct_yaml_float(node)
+    return value  # timestamps, binary, custom tags: keep the text, as Kubernetes reads strings
 
 
 def _merge(target: dict[Any, Any], merged: Any) -> None:
@@ -219,23 +203,3 @@ def _merge(target: dict[Any, Any], merged: Any) -> None:
         if isinstance(source, dict):
             for key, value in source.items():
                 target.setdefault(key, value)
-
-
-class _NoKey:
-    __slots__ = ()
-
-
-_NO_KEY: Any = _NoKey()
-
-
-class _Frame:
-    __slots__ = ("container", "path", "anchor", "where", "pending_key", "key_position", "size")
-
-    def __init__(self, container: Any, path: Path, anchor: str | None, where: Position) -> None:
-        self.container = container
-        self.path = path
-        self.anchor = anchor
-        self.where = where
-        self.pending_key: Any = _NO_KEY
-        self.key_position: Position = where
-        self.size = 1
