@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,13 @@ def test_unreachable_registry(key_pair, run_cli) -> None:
     code, _, err = run_cli("verify", f"127.0.0.1:{free_port()}/app:1.0", "--key", key_pair.public, "--registry-timeout", "2")
     assert code == 2
     _one_line(err)
+
+
+def test_symlinked_blob_directory_is_refused(oci_image, key_pair, tmp_path: Path, run_cli, password_env) -> None:
+    outside = tmp_path / "outside"
+    shutil.move(str(oci_image.root / "blobs"), str(outside))
+    (oci_image.root / "blobs").symlink_to(outside)
+    before = sorted(p.name for p in (outside / "sha256").iterdir())
+    code, _, err = run_cli("sign", f"oci:{oci_image.root}", "--key", key_pair.private)
+    assert code == 2 and "symlink" in err
+    assert sorted(p.name for p in (outside / "sha256").iterdir()) == before  # nothing written outside

@@ -50,6 +50,12 @@ class OciLayoutStore:
         if not (self.root / "index.json").is_file():
             raise InputError(f"{root}: OCI layout without index.json")
 
+    def _check_blob_dirs(self) -> None:
+        """Refuse ``blobs`` or ``blobs/sha256`` as symlinks: reads and writes stay inside the layout."""
+        for relative in ("blobs", "blobs/sha256"):
+            if (self.root / relative).is_symlink():
+                raise InputError(f"{self.description}: {relative} is a symlink; refusing to read or write through it")
+
     # ------------------------------------------------------------------ reading
 
     def _read_file(self, relative: str, max_bytes: int, what: str) -> bytes:
@@ -88,6 +94,7 @@ class OciLayoutStore:
     def read_blob(self, digest: str, size: int | None, max_bytes: int) -> bytes:
         digest = parse_digest(digest, self.description)
         algorithm, hexpart = digest.split(":", 1)
+        self._check_blob_dirs()
         data = self._read_file(f"blobs/{algorithm}/{hexpart}", max_bytes, "blob")
         if size is not None and len(data) != size:
             raise InputError(f"{self.description}: blob {digest} is {len(data)} bytes, its descriptor says {size}")
@@ -131,6 +138,8 @@ class OciLayoutStore:
 
     def _atomic_write(self, relative: str, data: bytes) -> None:
         target = self.root / relative
+        if target.is_symlink():
+            raise InputError(f"{self.description}: {relative} is a symlink; refusing to replace it")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
@@ -148,6 +157,7 @@ class OciLayoutStore:
         hexpart = digest_of(data).split(":", 1)[1]
         relative = f"blobs/sha256/{hexpart}"
         path = self.root / relative
+        self._check_blob_dirs()
         if path.is_file() and not path.is_symlink() and path.stat().st_size == len(data):
             return
         self._atomic_write(relative, data)

@@ -7,7 +7,7 @@ client verifies every manifest and blob it returns against its digest and bounds
 from __future__ import annotations
 
 from dockgate.errors import InputError
-from dockgate.registry import OCI_MANIFEST, RegistryClient
+from dockgate.registry import DOCKER_MANIFEST, OCI_MANIFEST, RegistryClient
 
 
 class RegistrySignatureStore:
@@ -19,7 +19,7 @@ class RegistrySignatureStore:
         self.description = f"{client.host}/{repository}"
 
     def read_tagged_manifest(self, tag: str, max_bytes: int) -> bytes | None:
-        pulled = self.client.get_manifest(self.repository, tag, accept=(OCI_MANIFEST,), max_bytes=max_bytes, missing_ok=True)
+        pulled = self.client.get_manifest(self.repository, tag, accept=(OCI_MANIFEST, DOCKER_MANIFEST), max_bytes=max_bytes, missing_ok=True)
         return pulled.content if pulled is not None else None
 
     def read_blob(self, digest: str, size: int, max_bytes: int) -> bytes:
