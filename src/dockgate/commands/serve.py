@@ -24,7 +24,7 @@ def _listen(text: str) -> tuple[str, int]:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from dockgate.gate.adapters import registry_digest_resolver
+    from dockgate.gate.adapters import registry_digest_resolver, registry_signature_counter
     from dockgate.registry.options import transport_options_from_args
     from dockgate.server.app import build_server
     from dockgate.server.certs import make_dev_certificates
@@ -50,7 +50,9 @@ def run_serve(args: argparse.Namespace) -> int:
     else:
         raise UsageError("serve needs TLS: give --tls-cert and --tls-key, or --dev-certs for local use")
     providers = default_providers()
-    providers.resolver = registry_digest_resolver(transport_options_from_args(args))
+    transport = transport_options_from_args(args)
+    providers.resolver = registry_digest_resolver(transport)
+    providers.signatures = registry_signature_counter(transport)
     settings = ServerSettings(host=host, port=port, cert=cert, key=key, enable_mutate=args.enable_mutate)
     configure_json_logging()
     try:

@@ -1,4 +1,4 @@
-"""Providers built on the other packages' public APIs: registry client, Kubernetes checks.
+"""Providers built on the other packages' public APIs: registry client, Kubernetes checks, signatures.
 
 Each function here has the signature of one :mod:`dockgate.gate.providers` protocol.
 """
@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from dockgate.errors import InputError
-from dockgate.gate.providers import DigestResolver
+from dockgate.gate.providers import DigestResolver, SignatureVerifier
 from dockgate.lint.engine import Finding
 from dockgate.registry import RegistryClient, TransportOptions, parse_reference
 
@@ -71,3 +71,23 @@ def kubernetes_object_findings(obj: dict[str, Any], pod_security_level: str, pod
         pss_version=pss_version(pod_security_version),
     )
     return check_objects(loaded.objects, options)
+
+
+def registry_signature_counter(options: TransportOptions | None = None) -> SignatureVerifier:
+    """How many of the policy's keys made a valid cosign signature over the image's manifest."""
+    from dockgate.sign.keys import load_public_key
+    from dockgate.sign.target import open_target
+    from dockgate.sign.verify import verify_entries
+
+    def count(image: str, keys: list[str]) -> int:
+        public = [load_public_key(path) for path in keys]
+        with open_target(image, options) as target:
+            result = verify_entries(image, target.digest, target.signature_entries(), public)
+        return len({signature.key for signature in result.verified})
+
+    return count
+
+
+def count_valid_signatures(image: str, keys: list[str]) -> int:
+    """:func:`registry_signature_counter` with default transport options."""
+    return registry_signature_counter()(image, keys)

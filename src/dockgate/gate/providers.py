@@ -78,7 +78,7 @@ PUBLIC_NAMES: dict[str, tuple[str, str]] = {
     "kubernetes": ("dockgate.gate.adapters", "kubernetes_manifest_findings"),
     "vulnerabilities": ("dockgate.scan", "gate_scan_outcome"),
     "secrets": ("dockgate.secrets", "gate_secret_findings"),
-    "signatures": ("dockgate.sign", "gate_count_valid_signatures"),
+    "signatures": ("dockgate.gate.adapters", "count_valid_signatures"),
     "kubernetes_object": ("dockgate.gate.adapters", "kubernetes_object_findings"),
     "resolver": ("dockgate.gate.adapters", "resolve_digest"),
     "database": ("dockgate.vulndb", "gate_database_info"),

@@ -191,7 +191,7 @@ class AdmissionEngine:
         for image in images:
             digest = _digest_of(image)
             if digest is not None:
-                cached = self.cache.get(digest, db_version, self.policy.digest)
+                cached = self.cache.get(self._cache_key(image, digest), db_version, self.policy.digest)
                 if cached is not None:
                     self.metrics.cache_lookups.labels("hit").inc()
                     self._record_counts(image, cached)
@@ -234,7 +234,7 @@ class AdmissionEngine:
             if self.providers.resolver is None:
                 raise RuntimeError(f"cannot resolve {image} to a digest (no registry client)")
             digest = self.providers.resolver(image)
-            cached = self.cache.get(digest, db_version, self.policy.digest)
+            cached = self.cache.get(self._cache_key(image, digest), db_version, self.policy.digest)
             if cached is not None:
                 return cached
         pinned = image if "@" in image else f"{image}@{digest}"
@@ -268,8 +268,18 @@ class AdmissionEngine:
                     counts[label] = counts.get(label, 0) + 1
         body = {"digest": digest, "reasons": [_reason_to_dict(r) for r in reasons], "counts": counts}
         if not dry_run:
-            self.cache.put(digest, db_version, self.policy.digest, body)
+            self.cache.put(self._cache_key(image, digest), db_version, self.policy.digest, body)
         return body
+
+    def _cache_key(self, image: str, digest: str) -> str:
+        """The digest; prefixed by the repository when signatures count, since cosign keeps
+        signatures per repository (the same digest may be signed in one and not in another)."""
+        if not self.policy.signatures.required:
+            return digest
+        try:
+            return f"{parsed_reference(image).name}@{digest}"
+        except Exception:
+            return f"{image}@{digest}"
 
     def _record_counts(self, image: str, body: dict[str, Any]) -> None:
         for label, count in body.get("counts", {}).items():
