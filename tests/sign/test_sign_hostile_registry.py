@@ -83,4 +83,4 @@ def test_unreachable_after_resolution_is_not_valid(server, key_pair, run_cli) ->
     server.routes.pop(("HEAD", "/v2/app/manifests/1.0"))
     server.routes.pop(("GET", "/v2/app/manifests/1.0"))
     code, _, err = _verify(run_cli, server, key_pair)
-    assert code == 2 and "404" in err or "not found" in err.lower()
+    assert code == 2 and ("404" in err or "not found" in err.lower())
