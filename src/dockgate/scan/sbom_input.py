@@ -95,7 +95,7 @@ def _os_from_distro(distro: str) -> OSInfo | None:
     return OSInfo(name.lower(), version) if name and version else None
 
 
-def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list[str]) -> tuple[Package, OSInfo | None] | None:
+def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list[str], shown_name: Any = None) -> tuple[Package, OSInfo | None] | None:
     if not isinstance(purl_text, str) or not purl_text.startswith("pkg:"):
         return None
     try:
@@ -107,6 +107,8 @@ def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list
     if kind is None:
         return None
     name = f"{purl.namespace}/{purl.name}" if purl.namespace and purl.type in ("golang", "npm") else purl.name
+    if isinstance(shown_name, str) and shown_name != name and shown_name.lower().replace("_", "-") == name.lower().replace("_", "-"):
+        name = shown_name  # purl types such as pypi lowercase the name; keep the spelling the SBOM shows
     if kind == "go-module" and name == "stdlib":
         kind = "go-stdlib"
     qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
@@ -149,7 +151,7 @@ def _read_cyclonedx(document: dict[str, Any], path: Path) -> SbomInput:
             continue
         raw_props = component.get("properties")
         props = {p["name"]: p["value"] for p in raw_props if isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("value"), str)} if isinstance(raw_props, list) else {}
-        made = _package(component.get("purl"), props, "", warnings)
+        made = _package(component.get("purl"), props, "", warnings, component.get("name"))
         if made is None:
             continue
         package, from_distro = made
@@ -178,7 +180,7 @@ def _read_spdx(document: dict[str, Any], path: Path) -> SbomInput:
         if not purls:
             continue
         comment = entry.get("comment") if isinstance(entry.get("comment"), str) else ""
-        made = _package(purls[0], {}, comment, warnings)
+        made = _package(purls[0], {}, comment, warnings, entry.get("name"))
         if made is None:
             continue
         package, from_distro = made
