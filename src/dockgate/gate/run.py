@@ -54,6 +54,8 @@ def _images_check(policy: Policy, target: GateTarget, files: list[Path]) -> Chec
     if target.image and not target.image.startswith(LOCAL_IMAGE_PREFIXES) and not Path(target.image).exists():
         uses.append(ImageUse(target.image, target.image, None, "--image"))
     reasons = [r for use in uses for r in image_reasons(use, policy.images)]
+    if not uses:
+        return CheckResult("images", False, note="no image references to check")
     return CheckResult("images", True, reasons, note=f"{len(uses)} image reference(s)")
 
 
