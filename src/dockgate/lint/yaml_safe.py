@@ -16,6 +16,7 @@ Every failure is an :class:`InputError` naming the source and the line.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,9 @@ def load_documents(data: bytes | str, source: str, limits: Limits = Limits()) ->
             value = walker.build(root, (), root_position(root), 0)
             documents.append(YamlDocument(value, root.start_mark.line + 1, root.end_mark.line + 1, walker.positions))
     except yaml.MarkedYAMLError as exc:
+        as_json = _json_fallback(text, limits)
+        if as_json is not None:
+            return as_json
         mark = exc.problem_mark or exc.context_mark
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or "malformed YAML"
@@ -91,6 +95,37 @@ def load_documents(data: bytes | str, source: str, limits: Limits = Limits()) ->
     except yaml.YAMLError as exc:
         raise InputError(f"{source}: invalid YAML: {' '.join(str(exc).split())}") from None
     return documents
+
+
+def _json_fallback(text: str, limits: Limits) -> list[YamlDocument] | None:
+    """Valid JSON that YAML 1.1 rejects (e.g. surrogate-pair escapes): read it as JSON.
+
+    Only the document's own position is known then; findings point at its first line.
+    """
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if _depth(value, limits.max_depth) > limits.max_depth:
+        return None
+    line = text[: len(text) - len(stripped)].count("\n") + 1
+    return [YamlDocument(value, line, text.count("\n") + 1, {(): (line, 1)})]
+
+
+def _depth(value: Any, bound: int) -> int:
+    """Nesting depth of a JSON value, stopping early past ``bound``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > bound:
+            return deepest
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def root_position(node: Node) -> Position:

@@ -89,3 +89,12 @@ def test_json_input_is_read_with_positions() -> None:
     doc = load_documents(b'{\n  "kind": "Pod",\n  "spec": {"hostPID": true}\n}\n', "pod.json")[0]
     assert doc.value == {"kind": "Pod", "spec": {"hostPID": True}}
     assert doc.positions[("spec", "hostPID")] == (3, 12)
+
+
+def test_json_that_yaml_rejects_is_read_as_json() -> None:
+    text = b'\n{"kind": "Pod", "metadata": {"name": "\\ud83d\\ude00"}}\n'
+    (doc,) = load_documents(text, "emoji.json")
+    assert doc.value["metadata"]["name"] == "\U0001F600"
+    assert doc.position(("metadata", "name")) == (2, 1)
+    with pytest.raises(InputError, match="deep.json"):
+        load_documents(b"[" * 300 + b'"\\ud83d\\ude00"' + b"]" * 300, "deep.json")

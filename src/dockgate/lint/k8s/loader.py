@@ -75,7 +75,7 @@ def load_inputs(paths: Iterable[str], stdin: BinaryIO | None = None, limits: Lim
             continue
         target = FsPath(path)
         if target.is_dir():
-            for file in _walk(target):
+            for file in _walk(target, result):
                 load_file(file, result, limits)
         elif target.exists():
             load_file(target, result, limits)
@@ -84,9 +84,13 @@ def load_inputs(paths: Iterable[str], stdin: BinaryIO | None = None, limits: Lim
     return result
 
 
-def _walk(folder: FsPath) -> list[FsPath]:
+def _walk(folder: FsPath, result: LoadResult) -> list[FsPath]:
     found: list[FsPath] = []
-    for root, dirs, files in os.walk(folder, onerror=None):
+
+    def unreadable(exc: OSError) -> None:
+        result.diagnostics.append(Diagnostic(str(exc.filename or folder), None, f"cannot read folder: {exc.strerror or exc}", True))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
         dirs.sort()
         for name in sorted(files):
             if name.lower().endswith(MANIFEST_SUFFIXES):
