@@ -166,6 +166,7 @@ def _add_signing(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or dir:PATH")
     verify.add_argument("--key", action="append", default=[], metavar="KEY", help="trusted public key (PEM); repeat for several keys")
     verify.add_argument("--reference", metavar="REF", default=None, help="also require the signed docker-reference to be exactly REF")
+    verify.add_argument("--rekor-key", action="append", default=[], metavar="KEY", help="also require a Rekor bundle (transparency log entry) signed by this Rekor public key")
     _signing_registry_options(verify)
     _common(verify, ["text", "json"], "text")
     verify.set_defaults(handler=_run_signing)

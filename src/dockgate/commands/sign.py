@@ -26,6 +26,12 @@ def _keys(paths: list[str]) -> list[Any]:
     return [load_public_key(path) for path in paths]
 
 
+def _load_public(path: str) -> Any:
+    from dockgate.sign.keys import load_public_key
+
+    return load_public_key(path)
+
+
 def _transport(args: argparse.Namespace) -> Any:
     from dockgate.registry.options import transport_options_from_args
 
@@ -125,16 +131,24 @@ def run_verify(args: argparse.Namespace) -> int:
     from dockgate.sign.verify import verify_entries
 
     keys = _keys(args.key)
+    rekor_keys = [_load_public(path) for path in args.rekor_key]
     with open_target(args.image, _transport(args)) as target:
         entries = target.signature_entries()
-        result = verify_entries(args.image, target.digest, entries, keys, args.reference)
+        result = verify_entries(args.image, target.digest, entries, keys, args.reference, rekor_keys)
     document = {
         "image": result.image,
         "manifestDigest": result.manifest_digest,
         "verified": result.ok,
         "reason": result.reason(),
         "signatures": [
-            {"dockerReference": v.docker_reference, "manifestDigest": v.manifest_digest, "key": v.key, "source": v.source, "optional": v.optional}
+            {
+                "dockerReference": v.docker_reference,
+                "manifestDigest": v.manifest_digest,
+                "key": v.key,
+                "source": v.source,
+                "optional": v.optional,
+                **({"rekor": {"integratedTime": v.log_entry.integrated_time, "logIndex": v.log_entry.log_index, "logID": v.log_entry.log_id}} if v.log_entry else {}),
+            }
             for v in result.verified
         ],
         "rejected": [{"source": r.source, "reason": r.reason} for r in result.rejected],

@@ -19,6 +19,7 @@ from dockgate.sign.cosign_layout import SIGNATURE_ANNOTATION, Layer
 from dockgate.sign.dir_layout import UnreadableSignature
 from dockgate.sign.keys import PublicKey
 from dockgate.sign.payload import SIMPLE_SIGNING_MEDIA_TYPE, PayloadError, parse_payload
+from dockgate.sign.rekor import BundleError, LogEntry, verify_bundle
 
 MAX_SIGNATURE_B64_CHARS = 4096
 
@@ -30,6 +31,7 @@ class VerifiedSignature:
     docker_reference: str
     manifest_digest: str
     optional: dict[str, Any] | None
+    log_entry: LogEntry | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,10 @@ def verify_entry(
     keys: Sequence[PublicKey],
     image_digest: str,
     expected_reference: str | None = None,
+    rekor_keys: Sequence[PublicKey] | None = None,
 ) -> VerifiedSignature | Rejection:
+    """Judge one stored signature; with ``rekor_keys`` it must also carry a Rekor bundle that
+    proves this very signature was logged."""
     if isinstance(entry, UnreadableSignature):
         return Rejection(entry.source, entry.reason)
     if entry.media_type != SIMPLE_SIGNING_MEDIA_TYPE:
@@ -124,7 +129,13 @@ def verify_entry(
         signed = normalize_reference(payload.docker_reference)
         if wanted is None or signed is None or wanted != signed:
             return Rejection(entry.source, f"signed docker-reference {payload.docker_reference[:200]!r} is not {expected_reference!r}")
-    return VerifiedSignature(entry.source, signer.source, payload.docker_reference, payload.manifest_digest, payload.optional)
+    log_entry = None
+    if rekor_keys:
+        try:
+            log_entry = verify_bundle(entry.annotations, entry.blob, signature, signer, rekor_keys)
+        except BundleError as exc:
+            return Rejection(entry.source, str(exc))
+    return VerifiedSignature(entry.source, signer.source, payload.docker_reference, payload.manifest_digest, payload.optional, log_entry)
 
 
 def verify_entries(
@@ -133,12 +144,13 @@ def verify_entries(
     entries: Sequence[Layer | UnreadableSignature],
     keys: Sequence[PublicKey],
     expected_reference: str | None = None,
+    rekor_keys: Sequence[PublicKey] | None = None,
 ) -> VerificationResult:
     if not keys:
         raise InputError("no public key given")
     result = VerificationResult(image, image_digest)
     for entry in entries:
-        outcome = verify_entry(entry, keys, image_digest, expected_reference)
+        outcome = verify_entry(entry, keys, image_digest, expected_reference, rekor_keys)
         if isinstance(outcome, VerifiedSignature):
             result.verified.append(outcome)
         else:
