@@ -113,3 +113,11 @@ def test_archives_are_refused_for_signing(tmp_path: Path, key_pair, run_cli, pas
     assert code == 2 and "not in archives" in err
     code, _, err = run_cli("verify", str(archive), "--key", key_pair.public)
     assert code == 2 and "is a file" in err
+
+
+def test_report_goes_to_the_output_file(oci_image, key_pair, tmp_path: Path, run_cli, password_env) -> None:
+    assert run_cli("sign", f"oci:{oci_image.root}", "--key", key_pair.private, "-o", tmp_path / "signed.json", "-f", "json")[1] == ""
+    assert json.loads((tmp_path / "signed.json").read_text())["manifestDigest"] == oci_image.manifest_digest
+    code, out, _ = run_cli("verify", f"oci:{oci_image.root}", "--key", key_pair.public, "-o", tmp_path / "verified.json", "-f", "json")
+    assert code == 0 and out == ""
+    assert json.loads((tmp_path / "verified.json").read_text())["verified"] is True
