@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dockgate.sign.keys import load_private_key, public_key_pem
-from sign_helpers import build_oci_layout, make_key_pair
+from sign_helpers import build_oci_layout
 
 
 def _index(root: Path) -> list[dict]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -32,7 +32,6 @@ class ImageTarget:
     identity: str  # default docker-reference / attestation subject name
     store: SignatureStore | None = None
     dir_root: Path | None = None
-    notes: list[str] = field(default_factory=list)
 
     def signature_entries(self) -> list[Layer | dir_layout.UnreadableSignature]:
         if self.dir_root is not None:
