@@ -265,6 +265,26 @@ def _run_scan(args: argparse.Namespace) -> int:
     return run_scan(args)
 
 
+# --- secrets ----------------------------------------------------------------------------
+
+
+def _add_secrets(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("secrets", help="find secrets and risky files in a plain directory or file")
+    p.add_argument("path", metavar="PATH", help="directory (walked without following symlinks) or file")
+    p.add_argument("--max-file-size", type=_size, default=None, metavar="BYTES", help="skip files larger than this (default 10M)")
+    p.add_argument("--allowlist", metavar="YAML", default=None, help="allow-list file (values, patterns, paths, rules) added to the defaults")
+    p.add_argument("--no-risky-files", action="store_true", help="only secrets: skip setuid, world-writable and key-permission checks")
+    p.add_argument("--severity-threshold", default="low", metavar="SEVERITY", help="exit 1 when a finding is at or above SEVERITY (default low)")
+    _common(p, ["table", "json", "sarif"], "table")
+    p.set_defaults(handler=_run_secrets)
+
+
+def _run_secrets(args: argparse.Namespace) -> int:
+    from dockgate.commands.secrets import run_secrets
+
+    return run_secrets(args)
+
+
 # ----------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -276,6 +296,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_k8s,
     _add_db,
     _add_scan,
+    _add_secrets,
 ]
 
 

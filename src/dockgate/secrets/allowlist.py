@@ -76,7 +76,7 @@ class AllowList:
 def _strings(data: dict, key: str, source: str) -> list[str]:
     items = data.get(key, []) or []
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        raise InputError(f"{source}: '{key}' must be a list of strings")
+        raise InputError(f"allow-list {source}: '{key}' must be a list of strings")
     return items
 
 
