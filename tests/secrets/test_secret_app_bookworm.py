@@ -67,3 +67,18 @@ def test_no_finding_prints_a_whole_secret(scanned) -> None:
     for planted in truth["secrets"]:
         if "value" in planted:
             assert planted["value"] not in text
+
+
+def test_plugged_into_dockgate_scan(shared_dir: Path) -> None:
+    """Through the scan's plugin registry: the same single pass, the same seven findings."""
+    from dockgate.scan.plugins import scanner_factory
+    from dockgate.secrets.plugin import SecretPlugin, register
+
+    register()
+    assert scanner_factory("secret") is SecretPlugin
+    plugin = SecretPlugin()
+    inventory = build_inventory(str(shared_dir / "images" / "app-bookworm.oci.tar"), visitors=[plugin.visitor])
+    findings = plugin.findings(inventory)
+    assert len(findings) == 7
+    assert {f.layer_digest for f in findings if f.location == IN_FILE} == {inventory.image.layers[1].diff_id}
+    assert plugin.findings(object()) == []  # an SBOM target: nothing to scan
