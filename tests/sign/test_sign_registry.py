@@ -129,3 +129,11 @@ def test_containers_image_reads_and_writes_our_signatures(plain_registry, tmp_pa
     assert code == 0, err
     assert [s["dockerReference"] for s in json.loads(out)["signatures"]] == [f"{plain_registry.host}/interop/source"]
     assert run_cli("verify", f"{plain_registry.host}/interop/copied:1.0", "--key", key_pair.public, "--reference", f"{plain_registry.host}/interop/copied")[0] == 1
+
+
+def test_unknown_digest_is_an_error_not_a_signing_target(plain_registry, key_pair, run_cli, password_env) -> None:
+    reference = f"{plain_registry.host}/signing/app@sha256:{'e' * 64}"
+    code, _, err = run_cli("sign", reference, "--key", key_pair.private)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli("verify", reference, "--key", key_pair.public)
+    assert code == 2

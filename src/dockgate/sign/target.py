@@ -123,6 +123,8 @@ def open_target(text: str, transport_options: object | None = None) -> Iterator[
     except InputError as exc:
         raise InputError(f"{text}: no such local image, and not a registry reference ({exc})") from None
     with RegistryClient.for_reference(reference, transport_options) as client:  # type: ignore[arg-type]
+        if reference.digest:  # make sure the image exists: never sign or judge a digest nobody serves
+            client.head_manifest(reference.repository, reference.digest)
         digest = client.resolve(reference)
         store = RegistrySignatureStore(client, reference.repository)
         yield ImageTarget(text, "registry", digest, reference.name, store=store)
