@@ -58,3 +58,16 @@ def test_vulnerabilities_fail_the_gate_and_ignores_expire(tmp_path, shared_dir, 
     past = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
     code, report = _gate(tmp_path, shared_dir, entries.replace(future, past), capsys)
     assert code == 1 and all("expired" in r["message"] for c in report["checks"] for r in c["reasons"] if r["blocking"])
+
+
+def test_secrets_in_the_image_fail_the_gate(tmp_path, shared_dir, capsys) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("apiVersion: dockgate.dev/v1\nkind: Policy\nvulnerabilities: {failOn: []}\nimages: {requireDigest: false}\n")
+    image = f"oci-archive:{shared_dir / 'images' / 'app-bookworm.oci.tar'}"
+    assert main(["gate", "--policy", str(policy), "--image", image, "-f", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    secrets = next(c for c in report["checks"] if c["name"] == "secrets")
+    rules = {r["rule"] for r in secrets["reasons"]}
+    assert {"aws-access-key-id", "private-key"} <= rules
+    assert all(r["policy"]["key"] == "rules.secrets.failOn (default)" and r["policy"]["line"] is None for r in secrets["reasons"])
+    assert not any("AKIA" in r["message"] and len(r["message"].split("AKIA")[1]) > 20 for r in secrets["reasons"])  # masked

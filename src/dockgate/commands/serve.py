@@ -54,13 +54,13 @@ def run_serve(args: argparse.Namespace) -> int:
     providers.resolver = registry_digest_resolver(transport)
     providers.signatures = registry_signature_counter(transport)
     settings = ServerSettings(host=host, port=port, cert=cert, key=key, enable_mutate=args.enable_mutate)
-    configure_json_logging()
     try:
         server = build_server(policy, providers, settings, Path(args.cache) if args.cache else None, args.failure_mode, args.time_budget)
     except ssl.SSLError as exc:
         raise UsageError(f"cannot load TLS certificate/key: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.listen}: {exc.strerror or exc}") from None
+    configure_json_logging()
     announce = {"event": "listening", "url": server.url, "policy": str(args.policy), "failure_mode": server.engine.failure_mode}
     if ca_path is not None:
         announce["ca_cert"] = str(ca_path)

@@ -91,3 +91,20 @@ def registry_signature_counter(options: TransportOptions | None = None) -> Signa
 def count_valid_signatures(image: str, keys: list[str]) -> int:
     """:func:`registry_signature_counter` with default transport options."""
     return registry_signature_counter()(image, keys)
+
+
+def image_secret_findings(image: str) -> list[Finding]:
+    """Secrets and risky files in the image's layers and config, as gate findings."""
+    from dockgate.inventory import build_inventory
+    from dockgate.lint.engine import Location, Rule
+    from dockgate.secrets import SecretScanner, scan_image_config
+
+    scanner = SecretScanner()
+    inventory = build_inventory(image, visitors=(scanner,))
+    found = [*scanner.findings(), *scan_image_config(inventory.image.config)]
+    findings = []
+    for secret in found:
+        rule = Rule(secret.rule_id, secret.title, secret.severity, secret.detail or secret.title, "remove it from every layer and rotate it", "secret")
+        shown = f" ({secret.masked})" if secret.masked else ""
+        findings.append(Finding(rule, f"{secret.title} in {secret.where}{shown}", Location(image)))
+    return findings

@@ -77,7 +77,7 @@ PUBLIC_NAMES: dict[str, tuple[str, str]] = {
     "dockerfile": ("dockgate.lint.dockerfile", "gate_dockerfile_findings"),
     "kubernetes": ("dockgate.gate.adapters", "kubernetes_manifest_findings"),
     "vulnerabilities": ("dockgate.scan", "gate_scan_outcome"),
-    "secrets": ("dockgate.secrets", "gate_secret_findings"),
+    "secrets": ("dockgate.gate.adapters", "image_secret_findings"),
     "signatures": ("dockgate.gate.adapters", "count_valid_signatures"),
     "kubernetes_object": ("dockgate.gate.adapters", "kubernetes_object_findings"),
     "resolver": ("dockgate.gate.adapters", "resolve_digest"),

@@ -72,8 +72,11 @@ def parse_policy(text: str, source: str = "<policy>", base_dir: Path | None = No
 
 
 def _ref(document: LocatedDocument, *path: str | int) -> PolicyRef:
+    """Where a setting is written; a setting left out is the built-in default (no line)."""
     key = ".".join(str(p) for p in path)
-    return PolicyRef(document.source, document.line_of(tuple(path)), key)
+    if tuple(path) not in document.lines:
+        return PolicyRef(document.source, None, f"{key} (default)")
+    return PolicyRef(document.source, document.lines[tuple(path)], key)
 
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
