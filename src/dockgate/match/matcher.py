@@ -10,7 +10,7 @@ import orjson
 
 from dockgate.catalog.package import OSInfo, Package
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
-from dockgate.match.ranges import entry_affects, fixed_versions
+from dockgate.match.ranges import EntryEvaluator
 from dockgate.match.severity import Assessment, assess
 from dockgate.severity import Severity
 from dockgate.match.targets import Lookup, NotMatchable, lookup_for
@@ -42,15 +42,17 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
     hits: dict[int, tuple[Package, Lookup, list[_Hit]]] = {}
     problems: set[str] = set()
     for ecosystem, by_name in lookups.items():
+        evaluator = EntryEvaluator(ecosystem)
         for entry in database.affected_for(ecosystem, by_name.keys()):
             ranges = orjson.loads(entry.ranges)
             versions = orjson.loads(entry.versions) if entry.versions else None
             for package, lookup in by_name[entry.name]:
-                affected, issues = entry_affects(ecosystem, lookup.version, ranges, versions)
+                issues: list[str] = []
+                affected = evaluator.affects(lookup.version, ranges, versions, issues)
                 problems.update(f"{entry.advisory_id}: {issue}" for issue in issues)
                 if affected:
                     slot = hits.setdefault(id(package), (package, lookup, []))
-                    slot[2].append(_Hit(entry.advisory_id, fixed_versions(ecosystem, lookup.version, ranges), entry.severity))
+                    slot[2].append(_Hit(entry.advisory_id, evaluator.fixed_versions(lookup.version, ranges), entry.severity))
     report.warnings.extend(sorted(problems))
     advisories = database.advisories({hit.advisory_id for _, _, found in hits.values() for hit in found})
     for package, lookup, found in hits.values():

@@ -54,7 +54,8 @@ def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
         ecosystem, name, version = "Go", package.name, package.version
     elif kind == "go-stdlib":
         try:
-            version = normalize_go_toolchain(package.version if package.version.startswith("go") else f"go{package.version}")
+            raw = package.version.removeprefix("v")
+            version = normalize_go_toolchain(raw if raw.startswith("go") else f"go{raw}")
         except VersionError as exc:
             raise NotMatchable(str(exc)) from None
         ecosystem, name = "Go", "stdlib"

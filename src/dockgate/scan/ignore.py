@@ -12,8 +12,6 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from dockgate.errors import InputError
 
 MAX_IGNORE_BYTES = 4 << 20
@@ -49,6 +47,8 @@ def _date(value: object, where: str) -> datetime.date:
 
 
 def load_ignore_file(path: Path) -> list[IgnoreRule]:
+    import yaml  # only when an ignore file exists
+
     try:
         size = path.stat().st_size
         if size > MAX_IGNORE_BYTES:

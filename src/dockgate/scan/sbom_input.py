@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from urllib.parse import unquote
+
 import orjson
-from packageurl import PackageURL
 
 from dockgate.catalog.package import OSInfo, Package
 from dockgate.errors import InputError, LimitExceeded
@@ -95,11 +96,42 @@ def _os_from_distro(distro: str) -> OSInfo | None:
     return OSInfo(name.lower(), version) if name and version else None
 
 
+@dataclass(frozen=True)
+class ParsedPurl:
+    type: str
+    namespace: str
+    name: str
+    version: str
+    qualifiers: dict[str, str]
+
+
+def parse_purl(text: str) -> ParsedPurl:
+    """A purl split into its parts (percent-decoded), fast enough for SBOMs of many thousands.
+
+    Raises ValueError when ``text`` has no type or name."""
+    rest = text[4:].lstrip("/") if text.startswith("pkg:") else ""
+    rest = rest.partition("#")[0]
+    rest, _, query = rest.partition("?")
+    kind, _, path = rest.partition("/")
+    head, _, last = path.rstrip("/").rpartition("/")
+    last, _, version = last.partition("@")
+    name = unquote(last)
+    if not kind or not name:
+        raise ValueError("a purl needs pkg:<type>/<name>")
+    namespace = "/".join(unquote(part) for part in head.split("/") if part)
+    qualifiers = {}
+    for pair in query.split("&") if query else ():
+        key, _, value = pair.partition("=")
+        if key and value:
+            qualifiers[key.lower()] = unquote(value)
+    return ParsedPurl(kind.lower(), namespace, name, unquote(version), qualifiers)
+
+
 def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list[str], shown_name: Any = None) -> tuple[Package, OSInfo | None] | None:
     if not isinstance(purl_text, str) or not purl_text.startswith("pkg:"):
         return None
     try:
-        purl = PackageURL.from_string(purl_text)
+        purl = parse_purl(purl_text)
     except ValueError as exc:
         warnings.append(f"skipped component with invalid purl {purl_text[:80]!r}: {exc}")
         return None
@@ -111,7 +143,7 @@ def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list
         name = shown_name  # purl types such as pypi lowercase the name; keep the spelling the SBOM shows
     if kind == "go-module" and name == "stdlib":
         kind = "go-stdlib"
-    qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
+    qualifiers = purl.qualifiers
     source_name = props.get("dockgate:package:sourceName") or props.get("syft:metadata:source")
     source_version = props.get("dockgate:package:sourceVersion") or props.get("syft:metadata:sourceVersion")
     upstream = qualifiers.get("upstream")

@@ -11,7 +11,8 @@ import datetime
 
 from dockgate.vulndb.paths import default_db_path, resolve_db_path
 from dockgate.vulndb.store import Advisory, AffectedEntry, DatabaseStatus, VulnDatabase
-from dockgate.vulndb.update import DEFAULT_MIRROR, UpdateOptions, UpdateResult, update_database
+
+_LAZY = {"DEFAULT_MIRROR", "UpdateOptions", "UpdateResult", "update_database"}  # keep httpx out of scan's imports
 
 STALE_AFTER = datetime.timedelta(days=7)
 
@@ -29,6 +30,14 @@ __all__ = [
     "resolve_db_path",
     "update_database",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from dockgate.vulndb import update
+
+        return getattr(update, name)
+    raise AttributeError(f"module 'dockgate.vulndb' has no attribute {name!r}")
 
 
 def gate_database_info() -> tuple[str, datetime.datetime]:
