@@ -285,6 +285,49 @@ def _run_secrets(args: argparse.Namespace) -> int:
     return run_secrets(args)
 
 
+# --- lint (Dockerfile) / rules ----------------------------------------------------------
+
+
+def _add_lint(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "lint",
+        help="check Dockerfiles: base images, users, secrets, installs, multi-stage builds",
+        description="Check Dockerfiles with Docker's own parser. Exit codes: 0 no finding at or above the "
+        "threshold, 1 findings at or above --severity-threshold, 2 a file could not be read or parsed "
+        "(the other files are still checked). Suppress one finding with a comment on the line(s) right "
+        "above the instruction: '# dockgate:ignore DG-DF-012 reason'.",
+    )
+    p.add_argument("paths", metavar="DOCKERFILE", nargs="+", help="Dockerfile(s) to check")
+    p.add_argument("--select", action="append", default=None, metavar="RULES", help="run only these rule ids or prefixes (comma-separated, e.g. DG-DF-00,DG-DF-014)")
+    p.add_argument("--ignore", action="append", default=None, metavar="RULES", help="skip these rule ids or prefixes (comma-separated)")
+    p.add_argument("--severity-threshold", "--fail-on", dest="severity_threshold", default="low", metavar="SEVERITY", help="exit 1 when a finding is at or above SEVERITY: low, medium, high, critical (default low: any finding fails)")
+    p.add_argument("--allowed-registries", action="append", default=None, metavar="HOSTS", help="comma-separated registries (or registry/path prefixes) base images may come from; docker.io is Docker Hub (default: any)")
+    p.add_argument("--build-arg", action="append", default=None, metavar="NAME=VALUE", help="value for a global ARG used in FROM (repeatable)")
+    p.add_argument("--target", default=None, metavar="STAGE", help="judge this stage as the final image (default: the last stage)")
+    _common(p, ["table", "json", "sarif"], "table")
+    p.set_defaults(handler=_run_lint)
+
+
+def _run_lint(args: argparse.Namespace) -> int:
+    from dockgate.commands.lint import run_lint
+
+    return run_lint(args)
+
+
+def _add_rules(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("rules", help="list every lint rule (Dockerfile, Kubernetes, ...) with severity, rationale and fix")
+    p.add_argument("--select", action="append", default=None, metavar="RULES", help="only these rule ids, prefixes or families (comma-separated)")
+    p.add_argument("--ignore", action="append", default=None, metavar="RULES", help="leave out these rule ids, prefixes or families")
+    _common(p, ["table", "json"], "table")
+    p.set_defaults(handler=_run_rules)
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from dockgate.commands.rules import run_rules
+
+    return run_rules(args)
+
+
 # ----------------------------------------------------------------------------------------
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -297,6 +340,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_db,
     _add_scan,
     _add_secrets,
+    _add_lint,
+    _add_rules,
 ]
 
 
