@@ -155,3 +155,27 @@ def test_select_and_ignore_by_prefix() -> None:
     assert rule_ids(check_text(text, select="pss")) == ["pss-privileged"]
     assert rule_ids(check_text(text, ignore="pss")) == ["DG-K8S-009"]
     assert rule_ids(check_text(text, select="dg-k8s-00")) == ["DG-K8S-009"]
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "expected"),
+    [
+        ({}, {"app": "a"}, True),
+        ({"matchLabels": {"app": "a"}}, {"app": "a", "x": "y"}, True),
+        ({"matchLabels": {"app": "a"}}, {"app": "b"}, False),
+        ({"matchExpressions": [{"key": "app", "operator": "In", "values": ["a", "b"]}]}, {"app": "b"}, True),
+        ({"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["a"]}]}, {}, True),
+        ({"matchExpressions": [{"key": "app", "operator": "Exists"}]}, {}, False),
+        ({"matchExpressions": [{"key": "app", "operator": "DoesNotExist"}]}, {"app": "a"}, False),
+        (None, {"app": "a"}, False),
+    ],
+)
+def test_label_selector_semantics(selector: object, labels: dict[str, str], expected: bool) -> None:
+    from dockgate.lint.k8s.network import selector_matches
+
+    assert selector_matches(selector, labels) is expected
+
+
+def test_egress_only_policy_is_not_a_default_deny_for_ingress() -> None:
+    text = HARDENED.replace("  policyTypes: [Ingress, Egress]", "  policyTypes: [Egress]", 1)
+    assert rule_ids(check_text(text, select="DG-K8S-012")) == ["DG-K8S-012"]

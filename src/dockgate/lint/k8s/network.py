@@ -60,15 +60,18 @@ def selector_matches(selector: Any, labels: dict[str, Any]) -> bool:
     return True
 
 
-def is_default_deny(policy: K8sObject) -> bool:
-    """podSelector {} with Ingress in its policy types and no ingress rules."""
+def _spec(policy: K8sObject) -> dict[str, Any]:
     spec = policy.body.get("spec")
-    if not isinstance(spec, dict) or spec.get("podSelector") not in ({}, None):
-        return False
-    if isinstance(spec.get("podSelector"), dict) and spec["podSelector"]:
+    return spec if isinstance(spec, dict) else {}
+
+
+def is_default_deny(policy: K8sObject) -> bool:
+    """podSelector {} (every pod) with Ingress among its policy types and no ingress rules."""
+    spec = _spec(policy)
+    if spec.get("podSelector") not in ({}, None):
         return False
     types = spec.get("policyTypes") or ["Ingress"]
-    return "Ingress" in types and not spec.get("ingress")
+    return isinstance(types, list) and "Ingress" in types and not spec.get("ingress")
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
@@ -81,7 +84,7 @@ def run(context: CheckContext) -> Iterator[Finding]:
             continue
         in_namespace = policies.get(pod.namespace, [])
         labels = pod.labels
-        if not any(selector_matches((p.body.get("spec") or {}).get("podSelector", {}) if isinstance(p.body.get("spec"), dict) else None, labels) for p in in_namespace):
+        if not any(selector_matches(_spec(p).get("podSelector", {}), labels) for p in in_namespace):
             yield finding(NOT_SELECTED, pod.obj, pod.metadata_path + ("labels",),
                           f"no NetworkPolicy in namespace {pod.namespace!r} selects the pods of {pod.obj.ref}")
         if pod.namespace not in reported_namespaces and not any(is_default_deny(p) for p in in_namespace):
