@@ -1,0 +1,65 @@
+"""Benchmark: build the vulnerability database from the whole mirror, divided by the time to
+merely read and ``json.loads`` every record of it.
+
+Baseline: for each ``<Ecosystem>/all.zip`` of the mirror, read every member and
+``json.loads`` it (stdlib json, nothing kept). Build: `update_database` from the same local
+mirror into a fresh file (zip checks, validation, SQLite insert, index, atomic rename).
+Best of --repeat runs each; prints the ratio (target <= 2.0).
+
+Not a test. Run: .venv/bin/python bench/db_build.py [--mirror ../shared/osv-mirror] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from dockgate.vulndb import UpdateOptions, update_database
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def load_everything(mirror: Path) -> int:
+    count = 0
+    for archive in sorted(mirror.glob("*/all.zip")):
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                if info.filename.endswith(".json"):
+                    json.loads(zf.read(info))
+                    count += 1
+    return count
+
+
+def build(mirror: Path) -> dict[str, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return update_database(Path(tmp) / "vulndb.sqlite", UpdateOptions(mirror=str(mirror))).records
+
+
+def best(function, argument, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    fastest, value = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = function(argument)
+        fastest = min(fastest, time.perf_counter() - started)
+    return fastest, value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mirror", default=str(REPO.parent / "shared" / "osv-mirror"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    mirror = Path(args.mirror)
+    load_time, records = best(load_everything, mirror, args.repeat)
+    build_time, counts = best(build, mirror, args.repeat)
+    print(f"records read: {records}; stored per ecosystem: {counts}")
+    print(f"json.loads every record: {load_time * 1000:.0f} ms, build database: {build_time * 1000:.0f} ms, ratio {build_time / load_time:.2f} (target <= 2.0)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
