@@ -41,7 +41,8 @@ NO_HEALTHCHECK = register(Rule(
     "DG-DF-012", "No HEALTHCHECK in the final stage", Severity.LOW,
     "Without a health check the runtime only knows whether the process exists, not whether it serves.",
     "Add HEALTHCHECK CMD [\"/app\", \"-healthcheck\"] (exec form), or suppress with a reason when the "
-    "orchestrator probes the container itself (Kubernetes ignores HEALTHCHECK).",
+    "orchestrator probes the container itself (Kubernetes ignores HEALTHCHECK): the finding is on the "
+    "final stage's FROM line, so put the comment above that FROM.",
     family="dockerfile", tags=("runtime",),
 ))
 SHELL_FORM = register(Rule(

@@ -157,7 +157,8 @@ def _check_run(context: LintContext, instruction: Instruction, stage: Stage, in_
             if cache and manager not in reported:
                 reported.add(manager)
                 yield context.finding(PACKAGE_CACHE, instruction, cache, stage)
-            if "sudo" in words[1:] and (manager in ("apt", "apk")) and "sudo" not in reported:
+            installs_sudo = any(re.split(r"[=~<>]", w, maxsplit=1)[0] == "sudo" for w in words[1:])
+            if installs_sudo and manager in ("apt", "apk") and "sudo" not in reported:
                 reported.add("sudo")
                 yield context.finding(SUDO, instruction, "RUN installs sudo", stage)
         if program(words) == "chmod" and any(_CHMOD_777_RE.match(w) for w in words[1:]) and "chmod" not in reported:
