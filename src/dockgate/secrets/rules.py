@@ -191,8 +191,13 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
         paths=("**/pip.conf", "**/pip.ini", "**/.pypirc"),
     ),
     SecretRule(
+        "pip-index-credentials", "Credentials in a pip index URL", H,
+        r"(?m)^[ \t]{0,10}(?:extra-)?index-url[ \t]{0,5}=[ \t]{0,5}[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/]{1,100}:(?P<secret>[^\s@/]{1,200})@",
+        keywords=("index-url",), validator="not_placeholder", paths=("**/pip.conf", "**/pip.ini"),
+    ),
+    SecretRule(
         "basic-auth-url", "Credentials in a URL", H,
-        r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/\"'<>(){}\[\]\\`]{1,100}:(?P<secret>[^\s:@/\"'<>(){}\[\]\\`$%]{3,200})@[A-Za-z0-9][A-Za-z0-9.\-]{0,253}",
+        r"(?<=[A-Za-z0-9])://[^\s:@/\"'<>(){}\[\]\\`]{1,100}:(?P<secret>[^\s:@/\"'<>(){}\[\]\\`$%]{3,200})@[A-Za-z0-9][A-Za-z0-9.\-]{0,253}",
         keywords=("://",), validator="high_entropy_password",
         window=660,
     ),
