@@ -220,3 +220,26 @@ def test_killed_update_leaves_old_db_working(tmp_path: Path, slow_server: str) -
     # the next update cleans up what the killed one left behind
     assert main(["db", "update", "--mirror", str(tmp_path / "old"), "--db", str(db)]) == 0
     assert not list(tmp_path.glob(".dockgate-update-*"))
+
+
+def test_concurrent_update_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+
+    db = _small_db(tmp_path)
+    before = _digest(db)
+    handle = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        assert main(["db", "update", "--mirror", str(tmp_path / "old"), "--db", str(db)]) == 2
+        assert "another `dockgate db update` is running" in _one_line_error(capsys)
+    finally:
+        os.close(handle)
+    assert _digest(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old", "old.sqlite"]  # no lock or temp files left
+
+
+def test_failed_update_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "new" / "db.sqlite"
+    assert main(["db", "update", "--mirror", str(tmp_path / "missing"), "--db", str(target)]) == 2
+    assert main(["db", "update", "--mirror", "ftp://example.org", "--db", str(target)]) == 2
+    assert not (tmp_path / "new").exists()

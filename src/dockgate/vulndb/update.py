@@ -49,17 +49,20 @@ def _check_ecosystem_name(name: str) -> str:
 
 @contextmanager
 def _update_lock(db_path: Path) -> Iterator[None]:
-    lock_path = db_path.with_name(db_path.name + ".lock")
+    """One update per directory at a time: an advisory lock on the directory itself (no lock file)."""
+    directory = db_path.parent if str(db_path.parent) else Path(".")
     try:
-        handle = open(lock_path, "a+")
+        handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise InputError(f"cannot write in {db_path.parent}: {exc.strerror or exc}") from None
-    with handle:
+        raise InputError(f"cannot open {directory}: {exc.strerror or exc}") from None
+    try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise InputError(f"another `dockgate db update` is running on {db_path}") from None
+            raise InputError(f"another `dockgate db update` is running in {directory}") from None
         yield
+    finally:
+        os.close(handle)
 
 
 def _check_not_locked(db_path: Path) -> None:
@@ -91,6 +94,11 @@ def update_database(db_path: Path, options: UpdateOptions) -> UpdateResult:
     """Build a new database from ``options.mirror`` and atomically replace ``db_path``."""
     for name in options.ecosystems:
         _check_ecosystem_name(name)
+    mirror = options.mirror
+    if "://" in mirror and not mirror.startswith(("http://", "https://")):
+        raise UsageError(f"unsupported mirror {mirror!r}: give an http(s) URL or a local path")
+    if "://" not in mirror and not Path(mirror).exists():
+        raise InputError(f"mirror path {mirror} does not exist")
     directory = db_path.parent if str(db_path.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
