@@ -1,3 +1,3 @@
 module example.com/go-hello
 
-go 1.22
+go 1.25

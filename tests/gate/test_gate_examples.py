@@ -49,6 +49,8 @@ def test_motivating_example_fails_with_a_reviewers_reasons() -> None:
     # no securityContext, no resources, runs as root, default service account token, no NetworkPolicy
     assert {"pss-run-as-non-root", "pss-allow-privilege-escalation", "pss-capabilities-restricted", "pss-seccomp-restricted"} <= rules
     assert {"DG-K8S-001", "DG-K8S-002", "DG-K8S-007", "DG-K8S-011"} <= rules
+    # the Dockerfile: end-of-life Go, root, toolchain in the runtime image
+    assert {"DG-DF-003", "DG-DF-005", "DG-DF-006"} <= {r.rule_id for r in verdict.failing if r.check == "dockerfile"}
     pss = next(r for r in verdict.failing if r.rule_id == "pss-run-as-non-root")
     assert pss.policy.key == "podSecurity.level" and Path(pss.file).name == "deployment.yaml"
 
