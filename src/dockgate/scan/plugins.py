@@ -8,9 +8,10 @@ whose optional layer visitor joins the image's single streaming pass and whose
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
-from dockgate.image.visitor import LayerVisitor
+if TYPE_CHECKING:
+    from dockgate.image.visitor import LayerVisitor
 
 KNOWN_SCANNERS = ("vuln", "secret", "config")
 

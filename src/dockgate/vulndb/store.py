@@ -12,11 +12,13 @@ import datetime
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from dockgate.errors import InputError
 from dockgate.vulndb.osv import parse_record
-from dockgate.vulndb.sources import RecordSource, iter_records
+
+if TYPE_CHECKING:
+    from dockgate.vulndb.sources import RecordSource
 
 SCHEMA_VERSION = "1"
 LOOKUP_CHUNK = 500
@@ -86,6 +88,7 @@ def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Pat
 
 
 def _ingest(connection: sqlite3.Connection, source: RecordSource) -> int:
+    from dockgate.vulndb.sources import iter_records  # zipfile only when building
     advisories: list[tuple] = []
     affected: list[tuple] = []
     seen: set[str] = set()
