@@ -45,10 +45,10 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
         evaluator = EntryEvaluator(ecosystem)
         for entry in database.affected_for(ecosystem, by_name.keys()):
             ranges = orjson.loads(entry.ranges)
-            versions = orjson.loads(entry.versions) if entry.versions else None
             for package, lookup in by_name[entry.name]:
                 issues: list[str] = []
-                affected = evaluator.affects(lookup.version, ranges, versions, issues)
+                listed = _listed(entry.versions, lookup.version)
+                affected = listed or evaluator.affects(lookup.version, ranges, None, issues)
                 problems.update(f"{entry.advisory_id}: {issue}" for issue in issues)
                 if affected:
                     slot = hits.setdefault(id(package), (package, lookup, []))
@@ -59,6 +59,13 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
         report.findings.extend(_merge(package, lookup, found, advisories))
     report.findings.sort(key=lambda f: (f.package.name.lower(), f.package.version, f.package.path, -int(f.severity), f.id))
     return report
+
+
+def _listed(versions: bytes | None, version: str) -> bool:
+    """Whether ``version`` is in the entry's explicit versions (JSON list decoded only on a hit)."""
+    if not versions or orjson.dumps(version) not in versions:
+        return False
+    return version in orjson.loads(versions)
 
 
 def _missing_sources(ecosystems: Iterable[str], database: VulnDatabase) -> list[str]:
