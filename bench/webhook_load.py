@@ -3,7 +3,8 @@
 A child process runs the real HTTPS webhook (dev certificates, SQLite verdict cache, JSON logs
 to /dev/null). The verdict of the benchmark image is cached by one warm-up request, so
 /validate does everything a cached admission does (parse the AdmissionReview, image rules,
-cache lookup, metrics, log line, response) while /noop of the same server only reads the body
+Kubernetes and Pod Security verdict of a known object shape, verdict cache lookup, metrics,
+log line, response) while /noop of the same server only reads the body
 and answers. Clients: --clients persistent TLS connections spread over --processes client
 processes, --requests requests per endpoint in total.
 
@@ -36,7 +37,7 @@ apiVersion: dockgate.dev/v1
 kind: Policy
 vulnerabilities: {failOn: [critical, high], maxDatabaseAgeHours: 24}
 images: {allowedRegistries: [registry.example.com], requireDigest: true}
-rules: {kubernetes: {enabled: false}}
+podSecurity: {level: restricted, version: latest}
 admission: {failureMode: closed, timeBudgetSeconds: 8}
 """
 
@@ -46,7 +47,28 @@ def review_body(uid: str = "bench") -> bytes:
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": "bench", "namespace": "team"},
-        "spec": {"replicas": 3, "template": {"spec": {"containers": [{"name": "app", "image": IMAGE}]}}},
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": {"app": "bench"}},
+            "template": {
+                "metadata": {"labels": {"app": "bench"}},
+                "spec": {
+                    "automountServiceAccountToken": False,
+                    "serviceAccountName": "bench",
+                    "securityContext": {"runAsNonRoot": True, "runAsUser": 65532, "seccompProfile": {"type": "RuntimeDefault"}},
+                    "containers": [
+                        {
+                            "name": "app",
+                            "image": IMAGE,
+                            "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}},
+                            "resources": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"cpu": "200m", "memory": "64Mi"}},
+                            "livenessProbe": {"httpGet": {"path": "/", "port": 8080}},
+                            "readinessProbe": {"httpGet": {"path": "/", "port": 8080}},
+                        }
+                    ],
+                },
+            },
+        },
     }
     review = {
         "apiVersion": "admission.k8s.io/v1",
@@ -60,6 +82,7 @@ def review_body(uid: str = "bench") -> bytes:
 
 
 def serve_child(directory: Path) -> None:
+    from dockgate.gate.adapters import kubernetes_object_findings
     from dockgate.gate.providers import Providers
     from dockgate.gate.vulnerabilities import ScanOutcome
     from dockgate.policy import parse_policy
@@ -75,7 +98,8 @@ def serve_child(directory: Path) -> None:
 
     configure_json_logging(logging.INFO, open(os.devnull, "w"))
     settings = ServerSettings(host="127.0.0.1", port=0, cert=directory / "tls.crt", key=directory / "tls.key")
-    server = build_server(parse_policy(POLICY, "bench-policy.yaml"), Providers(vulnerabilities=scanner, database=database), settings, directory / "cache.sqlite")
+    providers = Providers(vulnerabilities=scanner, database=database, kubernetes_object=kubernetes_object_findings)
+    server = build_server(parse_policy(POLICY, "bench-policy.yaml"), providers, settings, directory / "cache.sqlite")
     print(server.server_address[1], flush=True)
     server.serve_until_shutdown()
 

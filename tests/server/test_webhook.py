@@ -215,3 +215,23 @@ def test_admission_with_the_real_kubernetes_checks(start, client_for) -> None:
     assert message.startswith("dockgate denied Deployment/team/my-app: ")
     for expected in ("runAsNonRoot", "allowPrivilegeEscalation", "has no tag", "policy policy.yaml"):
         assert expected in message, expected
+
+
+def test_kubernetes_verdicts_are_remembered_per_object_shape(start, client_for) -> None:
+    calls = []
+
+    def linter(obj, level, version):
+        calls.append(obj["metadata"]["name"])
+        if obj["spec"].get("hostNetwork"):
+            raise ValueError("unreadable hostNetwork")
+        return []
+
+    policy = POLICY.replace("  kubernetes: {enabled: false}", "  kubernetes: {enabled: true}")
+    client = client_for(start(policy, providers=Providers(vulnerabilities=FixtureScanner(), database=database_info, kubernetes_object=linter)))
+    for name in ("web-1", "web-2", "web-3"):  # pods of one ReplicaSet: same shape, new names
+        assert _response(client, pod(CLEAN, name=name))["allowed"] is True
+    changed = pod(CLEAN, name="web-4")
+    changed["spec"]["hostNetwork"] = True
+    message = _response(client, changed)["status"]["message"]
+    assert "could not read the object: unreadable hostNetwork" in message
+    assert calls == ["web-1", "web-4"]

@@ -9,13 +9,17 @@ failure mode says what to answer: closed denies, open admits with a warning.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import datetime
+import hashlib
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from dockgate.gate.image_rules import image_reasons, parsed_reference
 from dockgate.gate.model import Reason
@@ -33,6 +37,7 @@ from dockgate.severity import Severity
 log = logging.getLogger("dockgate.server")
 SKIPPED_OPERATIONS = {"DELETE", "CONNECT"}
 MESSAGE_REASONS = 20  # reasons spelled out in a denial message
+OBJECT_CACHE_SIZE = 4096  # Kubernetes-check verdicts remembered per object shape
 DATABASE_INFO_TTL = 10.0  # seconds between reads of the database's version and age
 
 
@@ -79,6 +84,8 @@ class AdmissionEngine:
         self._inflight: dict[str, concurrent.futures.Future[dict[str, Any]]] = {}
         self._inflight_lock = threading.Lock()
         self._database_info: tuple[float, tuple[str, datetime.datetime]] | None = None
+        self._object_verdicts: collections.OrderedDict[str, tuple[Reason, ...]] = collections.OrderedDict()
+        self._object_lock = threading.Lock()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -140,10 +147,29 @@ class AdmissionEngine:
         linter = self.providers.kubernetes_object
         if linter is None:
             return [Reason("kubernetes", "check-unavailable", "Kubernetes and Pod Security checks are on in the policy but not available in this dockgate build", Severity.HIGH, family.ref)]
+        key = _object_key(request.obj)
+        with self._object_lock:
+            cached = self._object_verdicts.get(key)
+            if cached is not None:
+                self._object_verdicts.move_to_end(key)
+                return list(cached)
         ps = self.policy.pod_security
-        findings = linter(request.obj, ps.level, ps.version)
-        found = [finding_reason("kubernetes", f, family, self.policy) for f in findings]
-        return [r for r in found if r is not None]
+        try:
+            findings = linter(request.obj, ps.level, ps.version)
+        except Exception as exc:  # an object the checks cannot read
+            detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+            return self._undecided("error", f"the Kubernetes checks could not read the object: {detail}").reasons
+        reasons = []
+        for finding in findings:
+            finding.obj = None  # the denial already names the object
+            reason = finding_reason("kubernetes", finding, family, self.policy)
+            if reason is not None:
+                reasons.append(reason)
+        with self._object_lock:
+            self._object_verdicts[key] = tuple(reasons)
+            while len(self._object_verdicts) > OBJECT_CACHE_SIZE:
+                self._object_verdicts.popitem(last=False)
+        return reasons
 
     def _needs_image_checks(self) -> bool:
         return self.policy.signatures.required or bool(self.policy.vulnerabilities.fail_on)
@@ -309,6 +335,15 @@ class AdmissionEngine:
             patch.append(_pin_operation(container, digest))
             warnings.append(f"dockgate pinned {container.image} to {digest}")
         return Decision(True, warnings=warnings, patch=patch, label="pinned")
+
+
+def _object_key(obj: dict[str, Any]) -> str:
+    """What the Kubernetes checks depend on: everything but the object's identity and status
+    (pods of one ReplicaSet differ only in name, uid, ownerReferences...)."""
+    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    kept = {k: metadata.get(k) for k in ("namespace", "labels", "annotations")}
+    shape = {k: v for k, v in obj.items() if k not in ("metadata", "status")}
+    return hashlib.sha256(orjson.dumps([kept, shape], option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _pin_operation(container: ContainerImage, digest: str) -> dict[str, Any]:
