@@ -78,7 +78,7 @@ def load_documents(data: bytes | str, source: str, limits: Limits = Limits()) ->
         text = data
     documents = []
     try:
-        for root in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+        for root in yaml.compose_all(text, Loader=_CachingLoader):
             if root is None:
                 continue
             walker = _Walker(source, limits)
@@ -126,6 +126,24 @@ def _depth(value: Any, bound: int) -> int:
         children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
         stack.extend((child, depth + 1) for child in children)
     return deepest
+
+
+class _CachingLoader(yaml.CSafeLoader):
+    """The C loader with a memo in front of implicit tag resolution (a Python regex scan per
+    scalar otherwise); manifests repeat the same keys and values over and over."""
+
+    _memo: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is not ScalarNode or not isinstance(implicit, tuple) or len(value) > 64:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._memo.get(key)
+        if tag is None:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            tag = self._memo[key] = super().resolve(kind, value, implicit)
+        return tag
 
 
 def root_position(node: Node) -> Position:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from dockgate.lint.engine import Location
@@ -15,6 +16,11 @@ class SourceFile:
 
     name: str
     lines: list[str]
+
+    @cached_property
+    def has_suppressions(self) -> bool:
+        """Whether any line may carry a ``dockgate:ignore`` comment (fast path for the rest)."""
+        return any("dockgate" in line for line in self.lines)
 
 
 @dataclass
@@ -48,7 +54,7 @@ class K8sObject:
         namespace = self.metadata.get("namespace")
         return str(namespace) if namespace else None
 
-    @property
+    @cached_property
     def ref(self) -> str:
         """Human name: Kind/namespace/name (namespace omitted when not set)."""
         if self.namespace:

@@ -6,6 +6,8 @@ import hashlib
 import json
 from typing import Any
 
+import orjson
+
 from rich.table import Table
 
 from dockgate.lint.engine import Finding, Rule
@@ -73,7 +75,7 @@ def render_json(findings: list[Finding], diagnostics: list[Diagnostic], settings
         "errors": [_diagnostic_dict(d) for d in diagnostics if d.error],
         "warnings": [_diagnostic_dict(d) for d in diagnostics if not d.error],
     }
-    return json.dumps(document, indent=2) + "\n"
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def _diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def check_objects(objects: list[K8sObject], options: CheckOptions | None = None)
 def _suppressed(item: Finding, owners: dict[tuple[str, str | None], list[K8sObject]]) -> bool:
     line = item.location.line
     candidates = owners.get((item.location.file, item.obj))
-    if not candidates or line is None:
+    if not candidates or line is None or not candidates[0].source.has_suppressions:
         return False
     owner = max((o for o in candidates if o.start_line <= line), key=lambda o: o.start_line, default=candidates[0])
     lines = owner.source.lines
