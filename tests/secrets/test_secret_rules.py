@@ -60,6 +60,9 @@ POSITIVES = [
     ("basic-auth-url", "/e", "DATABASE_URL=postgres://app:Tq9zLm2Xv8Kp@db.internal:5432/app"),
     ("generic-password", "/app/settings.ini", "db_password = 'uT7#kq2LmZ9x'\n"),
     ("generic-password", "/app/.env", "API_TOKEN=a91Fz0QkLw2Vn7Rt\n"),
+    ("generic-password", "/etc/app/app.yaml", "db:\n  password: _usI%wGazJE3UWI_1DC-\n"),
+    ("generic-password-code", "/app/settings.py", 'DB_PASSWORD = "uT7#kq2LmZ9x"\n'),
+    ("generic-password-code", "/srv/index.js", "const apiKey = 'a91Fz0QkLw2Vn7Rt';\n"),
 ]
 
 NEAR_MISSES = [
@@ -88,6 +91,14 @@ NEAR_MISSES = [
     ("/app/x.py", "password = 'changeme'\n"),
     ("/app/x.py", "token_type = 'bearer'\n"),
     ("/app/x.cfg", "password=********\n"),
+    ("/app/models.py", "secret_ref: V1LocalObjectReference2 = None\n"),
+    ("/app/x.py", "token = a91Fz0QkLw2Vn7Rt\n"),  # code: unquoted names a variable
+    ("/app/x.py", "TOKEN_ENV = 'OAUTH2_CLIENT_SECRET'\n"),
+    ("/etc/x.yaml", "secret: projects/my-project/secrets/db/versions/1\n"),
+    ("/etc/x.yaml", "token_type: urn:ietf:params:oauth:token-type:jwt\n"),
+    ("/etc/x.yaml", "secretName: enable-private-dns-v2\n"),
+    ("/etc/x.json", '"SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:x"\n'),
+    ("/usr/share/doc/pkg/README", "password = 'uT7#kq2LmZ9x'\n"),
     ("/app/node_modules/pkg/.coveralls.yml", "repo_token: SIAeZjKYlHK74rbcFvNHMUzjRiMpflxve\n"),  # generic rule skips package trees
     ("/usr/lib/python3/dist-packages/x/tests/t.py", "AWS=" + "AKIA" + "6BKVDM7I3FMQ233X"),  # fixture path
 ]

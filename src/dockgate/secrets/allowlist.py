@@ -46,6 +46,7 @@ FIXTURE_PATHS = (
     "**/node_modules/**/test*",
     "**/node_modules/**/*.test.js",
     "**/node_modules/**/*.spec.js",
+    "/usr/share/doc/**",  # packages' documentation and examples
 )
 
 

@@ -95,10 +95,28 @@ def not_placeholder(value: str) -> bool:
     return bool(value) and not is_placeholder(value)
 
 
+_CHUNK = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
+
+
+def looks_like_identifier(value: str) -> bool:
+    """Names built from words (V1LocalObjectReference, OAUTH2_CLIENT_SECRET, enable-private-dns):
+    most letters belong to word-like chunks of three or more letters with a vowel."""
+    letters = sum(c.isalnum() for c in value)
+    if not letters:
+        return True
+    wordy = sum(len(chunk) for chunk in _CHUNK.findall(value) if len(chunk) >= 3 and chunk.isalpha() and _VOWEL.search(chunk))
+    return wordy / letters >= 0.6
+
+
 def high_entropy_password(value: str) -> bool:
     """Generic assignments: long enough, letters and digits mixed, random-looking, not code."""
     value = value.strip("'\"")
     if len(value) < 8 or is_placeholder(value):
+        return False
+    if "\\" in value or value.count("/") >= 2 or value.count(":") >= 2 or value.lower().startswith("urn:"):
+        return False  # escaped blobs, resource paths, URNs
+    if looks_like_identifier(value):
         return False
     if not any(c.isdigit() for c in value) or not any(c.isalpha() for c in value):
         return False

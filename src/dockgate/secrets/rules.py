@@ -66,6 +66,10 @@ _KEY_BODY = r"[A-Za-z0-9+/=\s\\]{64,}"
 _ASSIGN = r"""["']?[ \t]{0,5}(?:=|:|:=|=>)[ \t]{0,5}["']?"""
 # Third-party package trees: generic assignments there are examples, docs and fixtures; the
 # rules for specific token formats still run on them.
+# Source code: assignments there name variables, so only quoted literals count.
+SOURCE_CODE = tuple(
+    f"**/*.{ext}" for ext in ("py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "java", "kt", "scala", "rb", "php", "c", "h", "cc", "cpp", "hpp", "cs", "rs", "swift", "pl", "pm", "lua")
+)
 INSTALLED_PACKAGE_TREES = (
     "**/node_modules/**", "**/site-packages/**", "**/dist-packages/**", "/usr/lib/python3*/**", "/usr/share/doc/**",
 )
@@ -206,9 +210,19 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
         r"(?i)(?:password|passwd|secret|token|api_?key|access_?key)[A-Za-z0-9_.\-]{0,30}" + _ASSIGN
         + r"(?P<secret>[^\s\"'`;,()<>{}\[\]]{8,200})",
         keywords=("password", "PASSWORD", "Password", "passwd", "PASSWD", "secret", "SECRET", "Secret",
-                  "token", "TOKEN", "Token", "api_key", "API_KEY", "apikey", "ApiKey", "APIKEY",
+                  "token", "TOKEN", "Token", "api_key", "API_KEY", "apikey", "apiKey", "ApiKey", "APIKEY",
                   "access_key", "ACCESS_KEY", "accessKey", "AccessKey"),
-        validator="high_entropy_password", exclude_paths=INSTALLED_PACKAGE_TREES,
+        validator="high_entropy_password", exclude_paths=INSTALLED_PACKAGE_TREES + SOURCE_CODE,
+        window=320,
+    ),
+    SecretRule(
+        "generic-password-code", "Password or secret hard-coded in source code", H,
+        r"(?i)(?:password|passwd|secret|token|api_?key|access_?key)[A-Za-z0-9_.\-]{0,30}" + _ASSIGN
+        + r"(?<=[\"'])(?P<secret>[^\s\"'`;,()<>{}\[\]]{8,200})[\"']",
+        keywords=("password", "PASSWORD", "Password", "passwd", "PASSWD", "secret", "SECRET", "Secret",
+                  "token", "TOKEN", "Token", "api_key", "API_KEY", "apikey", "apiKey", "ApiKey", "APIKEY",
+                  "access_key", "ACCESS_KEY", "accessKey", "AccessKey"),
+        validator="high_entropy_password", paths=SOURCE_CODE, exclude_paths=INSTALLED_PACKAGE_TREES,
         window=320,
     ),
 )
