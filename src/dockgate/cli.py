@@ -270,7 +270,7 @@ def _run_scan(args: argparse.Namespace) -> int:
 
 def _add_secrets(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("secrets", help="find secrets and risky files in a plain directory or file")
-    p.add_argument("path", metavar="PATH", help="directory (walked without following symlinks) or file")
+    p.add_argument("path", metavar="PATH", help="directory (walked without following symlinks), file, or docker-archive:/oci-archive:/oci: image")
     p.add_argument("--max-file-size", type=_size, default=None, metavar="BYTES", help="skip files larger than this (default 10M)")
     p.add_argument("--allowlist", metavar="YAML", default=None, help="allow-list file (values, patterns, paths, rules) added to the defaults")
     p.add_argument("--no-risky-files", action="store_true", help="only secrets: skip setuid, world-writable and key-permission checks")

@@ -116,3 +116,12 @@ def test_risky_files_in_a_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert [(f["rule_id"], f["path"]) for f in doc["findings"]] == [("world-writable", "drop")]
     code, doc = _json(capsys, ["secrets", str(tmp_path), "-f", "json", "--no-risky-files"])
     assert code == 0 and doc["findings"] == []
+
+
+def test_image_reference(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = _json(capsys, ["secrets", f"docker-archive:{shared_dir / 'images' / 'app-bookworm.docker.tar'}", "-f", "json"])
+    assert code == 1 and len(doc["findings"]) == 7
+    key = next(f for f in doc["findings"] if f["rule_id"] == "private-key")
+    assert (key["status"], key["layer_index"], key["removed_in_layer"]) == ("deleted", 1, 2) and key["layer_digest"].startswith("sha256:")
+    assert main(["secrets", f"oci-archive:{shared_dir / 'images' / 'truth.json'}"]) == 2
+    assert "error" in capsys.readouterr().err

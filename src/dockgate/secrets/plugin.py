@@ -37,3 +37,18 @@ def register() -> None:
     from dockgate.scan.plugins import register_scanner
 
     register_scanner("secret", SecretPlugin)
+
+
+IMAGE_PREFIXES = ("docker-archive:", "oci-archive:", "oci:")
+
+
+def is_image_reference(text: str) -> bool:
+    return text.startswith(IMAGE_PREFIXES)
+
+
+def scan_image(reference: str, plugin: SecretPlugin, platform: str | None = None) -> tuple[list[SecretFinding], list[str]]:
+    """Secrets of an image (files of every layer, config, history) in one pass; findings and warnings."""
+    from dockgate.inventory import build_inventory
+
+    inventory = build_inventory(reference, platform=platform, visitors=[plugin.visitor])
+    return plugin.findings(inventory), list(inventory.warnings)
