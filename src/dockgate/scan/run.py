@@ -52,7 +52,10 @@ def scan(options: ScanOptions) -> ScanResult:
         if database is not None:
             _vulnerabilities(result, packages, target.os, database, options, rules, statements)
         for name, scanner in plugged.items():
-            result.other_findings[name] = scanner.findings(inventory)
+            found = scanner.findings(inventory if target.kind == "image" else None)
+            kept = [f for f in found if options.severities is None or getattr(f, "severity", None) in options.severities]
+            result.filtered_out += len(found) - len(kept)
+            result.other_findings[name] = kept
     finally:
         if database is not None:
             database.close()
