@@ -39,10 +39,9 @@ def test_dev_certificates_chain_and_names(tmp_path: Path) -> None:
 def test_serve_process_end_to_end(tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY)
-    certs = tmp_path / "certs"
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "dockgate", "serve", "--policy", str(policy), "--dev-certs", str(certs), "--listen", "127.0.0.1:0"],
+        [sys.executable, "-m", "dockgate", "serve", "--policy", str(policy), "--dev-certs", "--listen", "127.0.0.1:0"],
         stderr=subprocess.PIPE,
         env=env,
         text=True,
@@ -65,6 +64,7 @@ def test_serve_process_end_to_end(tmp_path: Path) -> None:
         assert [(a["uid"], a["allowed"]) for a in admissions] == [("uid-1", True), ("u2", False)]
         assert all(a["level"] == "info" and "duration_ms" in a for a in admissions)
         assert (tmp_path / "cache/dockgate/admission.sqlite").exists()
+        assert not Path(announce["ca_cert"]).parent.exists()  # the throwaway certificates went with the server
     finally:
         if process.poll() is None:
             process.kill()

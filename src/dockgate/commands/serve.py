@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import signal
 import ssl
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from dockgate.errors import UsageError
 from dockgate.gate.providers import default_providers
-from dockgate.policy import load_policy
+from dockgate.policy import Policy, load_policy
 
 
 def _listen(text: str) -> tuple[str, int]:
@@ -24,22 +25,20 @@ def _listen(text: str) -> tuple[str, int]:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from dockgate.gate.adapters import registry_digest_resolver, registry_signature_counter
-    from dockgate.registry.options import transport_options_from_args
-    from dockgate.server.app import build_server
     from dockgate.server.certs import make_dev_certificates
-    from dockgate.server.http import ServerSettings
-    from dockgate.server.logs import configure_json_logging
 
     policy = load_policy(args.policy)
     host, port = _listen(args.listen)
     if args.time_budget is not None and not 0 < args.time_budget <= 30:
         raise UsageError("--time-budget must be between 0 and 30 seconds")
     ca_path = None
+    throwaway: Path | None = None
     if args.dev_certs is not None:
         if args.tls_cert or args.tls_key:
             raise UsageError("--dev-certs and --tls-cert/--tls-key exclude each other")
-        directory = Path(args.dev_certs) if args.dev_certs else Path(tempfile.mkdtemp(prefix="dockgate-certs-"))
+        if not args.dev_certs:
+            throwaway = Path(tempfile.mkdtemp(prefix="dockgate-certs-"))
+        directory = Path(args.dev_certs) if args.dev_certs else throwaway
         certs = make_dev_certificates(directory)
         cert, key, ca_path = certs.cert, certs.key, certs.ca_cert
     elif args.tls_cert and args.tls_key:
@@ -49,6 +48,20 @@ def run_serve(args: argparse.Namespace) -> int:
                 raise UsageError(f"TLS file not found: {path}")
     else:
         raise UsageError("serve needs TLS: give --tls-cert and --tls-key, or --dev-certs for local use")
+    try:
+        return _serve(args, policy, host, port, cert, key, ca_path)
+    finally:
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)  # --dev-certs without DIR: gone with the server
+
+
+def _serve(args: argparse.Namespace, policy: Policy, host: str, port: int, cert: Path, key: Path, ca_path: Path | None) -> int:
+    from dockgate.gate.adapters import registry_digest_resolver, registry_signature_counter
+    from dockgate.registry.options import transport_options_from_args
+    from dockgate.server.app import build_server
+    from dockgate.server.http import ServerSettings
+    from dockgate.server.logs import configure_json_logging
+
     providers = default_providers()
     transport = transport_options_from_args(args)
     providers.resolver = registry_digest_resolver(transport)
