@@ -57,6 +57,7 @@ POSITIVES = [
     ("npmrc-auth", "/root/.npmrc", "//registry.npmjs.org/:_authToken=Zk82-bq3LmP0xV7\n"),
     ("pip-conf-password", "/root/.pypirc", "[pypi]\nusername = __token__\npassword = Hk3Lp9QwZx2V\n"),
     ("pip-index-credentials", "/etc/pip.conf", "[global]\nindex-url = https://ci:hunter22@pypi.internal.example/simple\n"),
+    ("git-credentials", "/root/.git-credentials", "https://ci-bot:hunter22@git.example.net\n"),
     ("basic-auth-url", "/e", "DATABASE_URL=postgres://app:Tq9zLm2Xv8Kp@db.internal:5432/app"),
     ("generic-password", "/app/settings.ini", "db_password = 'uT7#kq2LmZ9x'\n"),
     ("generic-password", "/app/.env", "API_TOKEN=a91Fz0QkLw2Vn7Rt\n"),

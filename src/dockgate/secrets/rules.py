@@ -200,6 +200,11 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
         keywords=("index-url",), validator="not_placeholder", paths=("**/pip.conf", "**/pip.ini"),
     ),
     SecretRule(
+        "git-credentials", "Credentials in git's credential store", H,
+        r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:@/]{1,200}:(?P<secret>[^\s@/]{1,400})@",
+        keywords=("://",), validator="not_placeholder", paths=("**/.git-credentials", "**/git/credentials"),
+    ),
+    SecretRule(
         "basic-auth-url", "Credentials in a URL", H,
         r"(?<=[A-Za-z0-9])://[^\s:@/\"'<>(){}\[\]\\`]{1,100}:(?P<secret>[^\s:@/\"'<>(){}\[\]\\`$%]{3,200})@[A-Za-z0-9][A-Za-z0-9.\-]{0,253}",
         keywords=("://",), validator="high_entropy_password",
