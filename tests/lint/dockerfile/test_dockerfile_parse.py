@@ -46,6 +46,10 @@ def test_columns_point_at_the_keyword() -> None:
 @pytest.mark.parametrize(("text", "line", "fragment"), [
     ("FROM alpine:3.20\nRUN true\nRUN <<EOF\necho never closed\n", 3, "unterminated heredoc"),
     ("FROM alpine:3.20\nFOO bar\n", 2, "unknown instruction"),
+    ("FROM alpine:3.20\nRUN true\nENV A=1 B\nRUN true\n", 3, "can't find = in"),
+    ("FROM alpine:3.20\nLABEL a\n", 2, "LABEL must have two arguments"),
+    ("# escape=x\nFROM alpine:3.20\n", 1, "invalid escape token"),
+    ("\\\n", 1, "a line with no instruction"),
     ("RUN echo before\nFROM alpine:3.20\n", 1, "before the first FROM"),
     ("FROM\n", 1, "FROM requires an image"),
     ("FROM alpine:3.20 AS\n", 1, "FROM takes"),

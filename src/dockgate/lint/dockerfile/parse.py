@@ -7,6 +7,7 @@ one-line :class:`InputError` naming the file and, when known, the line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,9 @@ import dockerfile
 
 from dockgate.errors import InputError, LimitExceeded
 
-MAX_DOCKERFILE_BYTES = 4 << 20
+MAX_DOCKERFILE_BYTES = 1 << 20  # real Dockerfiles are a few KiB; this bounds time and memory
+BISECT_LIMIT = 256 << 10  # locate parse errors by re-parsing prefixes only below this size
+_HEREDOC_RE = re.compile(r"<<-?\s*[\"']?([A-Za-z0-9_.-]+)[\"']?")
 
 KNOWN_INSTRUCTIONS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
@@ -99,7 +102,7 @@ def parse_text(text: str, path: str) -> ParsedDockerfile:
     try:
         commands = dockerfile.parse_string(text)
     except dockerfile.GoParseError as exc:
-        line = _first_failing_line(lines)
+        line = _error_line(str(exc), lines, len(text))
         where = f"{path}:{line}" if line else path
         raise InputError(f"{where}: Dockerfile parse error: {_one_line(str(exc))}") from None
     instructions = tuple(_instruction(command, lines) for command in commands)
@@ -116,14 +119,14 @@ def _instruction(command: "dockerfile.Command", lines: tuple[str, ...]) -> Instr
     source = lines[line - 1] if 1 <= line <= len(lines) else ""
     column = len(source) - len(source.lstrip()) + 1
     return Instruction(
-        keyword=command.cmd.upper(),
-        args=tuple(command.value),
+        keyword=(command.cmd or "").upper(),
+        args=tuple(v for v in command.value if v is not None),
         flags=tuple(command.flags),
         json_form=bool(command.json),
         line=line,
         end_line=command.end_line,
         column=column,
-        original=command.original,
+        original=command.original or "",
         heredocs=tuple(h.content for h in command.heredocs),
     )
 
@@ -132,6 +135,8 @@ def _validate(instructions: tuple[Instruction, ...], path: str) -> None:
     """What Docker's parser accepts but a build refuses: unknown words, FROM misuse."""
     seen_from = False
     for item in instructions:
+        if not item.keyword:
+            raise InputError(f"{path}:{item.line}: Dockerfile parse error: a line with no instruction (stray line continuation?)")
         if item.keyword not in KNOWN_INSTRUCTIONS:
             raise InputError(f"{path}:{item.line}: Dockerfile parse error: unknown instruction {item.keyword[:40]!r}")
         if item.keyword == "FROM":
@@ -144,6 +149,27 @@ def _validate(instructions: tuple[Instruction, ...], path: str) -> None:
             raise InputError(f"{path}:{item.line}: Dockerfile parse error: {item.keyword} before the first FROM")
     if not seen_from:
         raise InputError(f"{path}: Dockerfile parse error: no FROM instruction")
+
+
+def _error_line(message: str, lines: tuple[str, ...], size: int) -> int | None:
+    """Where the Go parser gave up: heredocs by their start, others by bisection (bounded)."""
+    if "heredoc" in message:
+        line = _unterminated_heredoc(lines)
+        if line is not None:
+            return line
+    return _first_failing_line(lines) if size <= BISECT_LIMIT else None
+
+
+def _unterminated_heredoc(lines: tuple[str, ...]) -> int | None:
+    """The last line opening a heredoc whose terminator never appears alone on a later line."""
+    closing: set[str] = set()
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        for word in _HEREDOC_RE.findall(line):
+            if word not in closing:
+                return number
+        closing.add(line.strip())
+    return None
 
 
 def _first_failing_line(lines: tuple[str, ...]) -> int | None:
