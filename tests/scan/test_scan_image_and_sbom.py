@@ -121,3 +121,4 @@ def test_default_scanners_add_secret_findings(image: str, osv_db: Path, tmp_path
     assert main(["scan", image, "--db", str(osv_db), "--severity", "CRITICAL", "-f", "json", "-o", str(json_out)]) == 1
     document = json.loads(json_out.read_text())
     assert document["vulnerabilities"] == [] and len(document["other_findings"]["secret"]) == 3  # the three CRITICAL secrets
+    assert {f["severity"] for f in document["other_findings"]["secret"]} == {"CRITICAL"}

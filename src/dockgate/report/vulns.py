@@ -90,10 +90,18 @@ def result_dict(result: ScanResult) -> dict[str, Any]:
 
 
 def _plain(item: Any) -> Any:
-    if hasattr(item, "__dataclass_fields__"):
-        from dataclasses import asdict
+    """Other scanners' findings as JSON-ready values: dataclasses as dicts, enums by name."""
+    import enum
+    from dataclasses import fields, is_dataclass
 
-        return asdict(item)
+    if is_dataclass(item) and not isinstance(item, type):
+        return {f.name: _plain(getattr(item, f.name)) for f in fields(item)}
+    if isinstance(item, enum.Enum):
+        return item.name
+    if isinstance(item, (list, tuple)):
+        return [_plain(value) for value in item]
+    if isinstance(item, dict):
+        return {str(key): _plain(value) for key, value in item.items()}
     return item
 
 
