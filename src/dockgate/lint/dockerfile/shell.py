@@ -56,10 +56,14 @@ WORLD_WRITABLE = register(Rule(
 ))
 RULES = (PIPE_TO_SHELL, UNPINNED_PACKAGES, PACKAGE_CACHE, DIST_UPGRADE, SUDO, WORLD_WRITABLE)
 
-_SHELLS = r"(?:ba|da|z|k|a|fi)?sh|python[0-9.]*|perl|ruby|node"
+_SHELLS = r"(?:ba|da|z|k|a|fi)?sh"
+# A script interpreter reading the program from stdin (``| python3``, ``| perl -``), not ``| python -c ...``.
+_STDIN_INTERPRETERS = r"(?:python[0-9.]*|perl|ruby|node)(?:\s+-)?\s*(?:$|[;&|)\n])"
 _PIPE_TO_SHELL_RE = re.compile(
-    rf"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/\S*/)?(?:{_SHELLS})\b"
-    rf"|\b(?:{_SHELLS})\s+(?:-\S+\s+)*(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b"
+    r"\b(?:curl|wget)\b[^|;&\n]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\S+=\S*\s+)*)?(?:/\S*/)?"
+    rf"(?:(?:{_SHELLS})\b|{_STDIN_INTERPRETERS})"
+    rf"|\b(?:{_SHELLS})\s+(?:-\S+\s+)*(?:-c\s+)?[\"']?(?:\$\(|<\(|`)\s*(?:curl|wget)\b",
+    re.M,
 )
 _UPGRADE_RE = re.compile(r"\bapt(?:-get)?\s+(?:-\S+\s+)*(?:dist-upgrade|full-upgrade|upgrade)\b")
 _CHMOD_777_RE = re.compile(r"^(?:0?777|[augo]*a[augo]*\+rwx|ugo\+rwx|o\+rwx)$")
