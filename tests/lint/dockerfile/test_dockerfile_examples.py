@@ -38,3 +38,17 @@ def test_hardened_version_without_its_dockerignore_or_suppression_is_flagged(tmp
     copy.write_text(copy.read_text().replace("# dockgate:ignore DG-DF-012 Kubernetes", "# Kubernetes"))
     (tmp_path / "Dockerfile.dockerignore").write_text(".git\n")  # BuildKit's per-Dockerfile ignore file counts too
     assert {f.rule.id for f in lint_file(copy).findings} == {"DG-DF-012"}
+
+
+def test_gate_entry_point_returns_unsuppressed_findings_and_refuses_bad_input(tmp_path: Path) -> None:
+    import pytest
+
+    from dockgate.errors import InputError
+    from dockgate.gate.providers import default_providers
+    from dockgate.lint.dockerfile import gate_dockerfile_findings
+
+    assert default_providers().dockerfile is gate_dockerfile_findings
+    assert len(gate_dockerfile_findings(DATA / "motivating" / "Dockerfile")) == 6
+    assert gate_dockerfile_findings(DATA / "hardened" / "Dockerfile") == []
+    with pytest.raises(InputError, match="no such file"):
+        gate_dockerfile_findings(tmp_path / "Dockerfile")
