@@ -96,4 +96,4 @@ def test_gate_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     bad = tmp_path / "bad.yaml"
     bad.write_text("kind: [")
     assert main(["gate", "--policy", str(policy), "--manifests", str(bad)]) == 2
-    assert "not valid YAML" in capsys.readouterr().err
+    assert "invalid YAML" in capsys.readouterr().err

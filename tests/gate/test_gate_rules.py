@@ -117,3 +117,28 @@ def test_signatures_and_unavailable_scanner() -> None:
     assert reasons["vulnerabilities"].rule_id == "check-unavailable"
     both = Providers(signatures=lambda ref, keys: 2, vulnerabilities=lambda ref: _outcome())
     assert run_gate(policy, GateTarget(image=image), both, NOW).passed
+
+
+def test_manifest_images_with_lists_anchors_and_bad_yaml(tmp_path: Path) -> None:
+    import pytest
+
+    from dockgate.errors import InputError
+    from dockgate.gate.references import manifest_images
+
+    manifest = tmp_path / "list.yaml"
+    manifest.write_text(
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "  - apiVersion: v1\n    kind: Pod\n    metadata: {name: a}\n    spec:\n      containers:\n"
+        "        - &app {name: app, image: 'nginx:1'}\n"
+        "  - apiVersion: batch/v1\n    kind: CronJob\n    metadata: {name: b}\n"
+        "    spec: {jobTemplate: {spec: {template: {spec: {containers: [*app]}}}}}\n"
+    )
+    uses = manifest_images(manifest)
+    assert [(u.reference, u.line, u.context) for u in uses] == [
+        ("nginx:1", 9, "Pod/a container app"),
+        ("nginx:1", 9, "CronJob/b container app"),  # an alias shares its anchor's node and line
+    ]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)))
+    with pytest.raises(InputError):
+        manifest_images(bomb)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dockerfile
 
 from dockgate.errors import InputError
 from dockgate.gate.workloads import containers_of
-from dockgate.policy.yamldoc import load_located_all
+from dockgate.lint.yaml_safe import Limits, load_documents
 
 MAX_DOCKERFILE_BYTES = 4 << 20
 MAX_MANIFEST_FILES = 2000
@@ -59,17 +60,27 @@ def manifest_files(paths: list[Path]) -> list[Path]:
 
 
 def manifest_images(path: Path) -> list[ImageUse]:
+    """Images of every workload in a manifest file (List kinds included), read with the shared
+    safe YAML loader (size, depth and alias bounds)."""
     uses: list[ImageUse] = []
-    for document in load_located_all(_read_text(path, 8 << 20), str(path)):
-        if not isinstance(document.data, dict):
-            continue
-        for container in containers_of(document.data):
-            line = document.line_of((*container.path, "image"))
-            uses.append(ImageUse(container.image, str(path), line, f"{container.owner} {container.kind} {container.name}"))
+    for document in load_documents(_read_bytes(path, Limits().max_bytes), str(path)):
+        for base, obj in _objects(document.value):
+            for container in containers_of(obj):
+                line = document.position((*base, *container.path, "image"))[0]
+                uses.append(ImageUse(container.image, str(path), line, f"{container.owner} {container.kind} {container.name}"))
     return uses
 
 
-def _read_text(path: Path, limit: int) -> str:
+def _objects(value: Any) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    if not isinstance(value, dict):
+        return []
+    items = value.get("items")
+    if str(value.get("kind", "")).endswith("List") and isinstance(items, list):
+        return [(("items", i), item) for i, item in enumerate(items) if isinstance(item, dict)]
+    return [((), value)]
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
     try:
         with path.open("rb") as handle:
             raw = handle.read(limit + 1)
@@ -77,7 +88,11 @@ def _read_text(path: Path, limit: int) -> str:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(raw) > limit:
         raise InputError(f"{path}: larger than {limit} bytes")
+    return raw
+
+
+def _read_text(path: Path, limit: int) -> str:
     try:
-        return raw.decode("utf-8")
+        return _read_bytes(path, limit).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None

@@ -98,24 +98,3 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], source: str, d
         return str(node.value)  # keep dates as written; the schema and the model check them
     return yaml.constructor.SafeConstructor().construct_object(node)
 
-
-def load_located_all(text: str, source: str, max_bytes: int = 8 << 20, max_documents: int = 1000) -> list[LocatedDocument]:
-    """Every document of a multi-document YAML stream (Kubernetes manifests), with lines."""
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise InputError(f"{source}: larger than {max_bytes} bytes")
-    if "&" in text or "*" in text:
-        _refuse_aliases(text, source)
-    documents: list[LocatedDocument] = []
-    try:
-        for node in yaml.compose_all(text, Loader=_LOADER):
-            if node is None:
-                continue
-            if len(documents) >= max_documents:
-                raise InputError(f"{source}: more than {max_documents} YAML documents")
-            lines: dict[Path, int] = {}
-            documents.append(LocatedDocument(_convert(node, (), lines, source, 0), lines, source))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    return documents
