@@ -26,6 +26,7 @@ RECORDS = [
     osv("R-SEMVER", [affected("npm", "@scope/thing", rng(("introduced", "1.0.0"), ("fixed", "1.4.0-beta.2"), kind="SEMVER"))]),
     osv("R-GOMOD", [affected("Go", "github.com/x/y", rng(("introduced", "0"), ("fixed", "1.2.3"), kind="SEMVER"))]),
     osv("R-STDLIB", [affected("Go", "stdlib", rng(("introduced", "1.19.0"), ("fixed", "1.19.9"), ("introduced", "1.20.0-0"), ("fixed", "1.20.4"), kind="SEMVER"))]),
+    osv("R-TOOLCHAIN", [affected("Go", "toolchain", rng(("introduced", "0"), ("fixed", "1.19.10"), kind="SEMVER"))]),
     osv("DSA-1", [affected("Debian:12", "openssl", rng(("introduced", "0"), ("fixed", "3.0.9-1"))), affected("Debian:11", "openssl", rng(("introduced", "0"), ("fixed", "1.1.1n-0+deb11u5")))]),
     osv("CVE-2020-1", [affected("Alpine:v3.18", "busybox", rng(("introduced", "0"), ("fixed", "1.36.1-r2")))]),
     osv("GHSA-aaaa", [affected("PyPI", "dup", rng(("introduced", "0"), ("fixed", "2.0")))], aliases=["CVE-2021-9"],
@@ -90,8 +91,9 @@ def test_npm_scoped_semver_prerelease(rules_db: Path) -> None:
 def test_go_module_and_stdlib(rules_db: Path) -> None:
     assert ids(rules_db, pkg("go-module", "github.com/x/y", "v1.2.2")) == {"R-GOMOD"}
     assert ids(rules_db, pkg("go-module", "github.com/x/y", "v1.2.3")) == set()
-    assert ids(rules_db, pkg("go-stdlib", "stdlib", "go1.19.8")) == {"R-STDLIB"}
-    assert ids(rules_db, pkg("go-stdlib", "stdlib", "go1.19.9")) == set()
+    assert ids(rules_db, pkg("go-stdlib", "stdlib", "go1.19.8")) == {"R-STDLIB", "R-TOOLCHAIN"}
+    assert ids(rules_db, pkg("go-stdlib", "stdlib", "go1.19.9")) == {"R-TOOLCHAIN"}
+    assert ids(rules_db, pkg("go-stdlib", "stdlib", "go1.19.10")) == set()
     assert ids(rules_db, pkg("go-stdlib", "stdlib", "go1.20rc1")) == {"R-STDLIB"}
     assert ids(rules_db, pkg("go-stdlib", "stdlib", "1.20.4")) == set()
 

@@ -38,6 +38,10 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
                 report.warnings.append(f"{package.type} package {package.name} {package.version!r} not matched: {exc}")
             continue
         lookups[lookup.ecosystem][lookup.name].append((package, lookup))
+        if lookup.name == "stdlib" and package.type == "go-stdlib":
+            # the Go vulnerability database files cmd/go and linker issues under "toolchain"
+            toolchain = Lookup(lookup.ecosystem, "toolchain", lookup.version)
+            lookups[lookup.ecosystem]["toolchain"].append((package, toolchain))
     report.missing_sources = _missing_sources(lookups.keys(), database)
     hits: dict[int, tuple[Package, Lookup, list[_Hit]]] = {}
     problems: set[str] = set()

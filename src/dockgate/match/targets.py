@@ -3,7 +3,7 @@
 Debian binary packages are matched by source name and source version in ``Debian:<major>``;
 Alpine packages by origin in ``Alpine:v<major.minor>``; PyPI names PEP 503-normalised; npm
 names as written (scopes included); Go modules by module path, the Go standard library as
-``stdlib`` at the binary's toolchain version.
+``stdlib`` (and the Go toolchain as ``toolchain``) at the binary's toolchain version.
 """
 
 from __future__ import annotations
