@@ -207,3 +207,32 @@ def test_connections_do_not_leak_file_descriptors(start, certs) -> None:
         one_connection()
     time.sleep(0.2)
     assert len(os.listdir("/proc/self/fd")) <= before + 5
+
+
+def test_trickling_body_is_cut_off_at_the_deadline(start, client_for, certs) -> None:
+    running = start(client_timeout=0.6)
+    port = running.server.server_address[1]
+    context = ssl.create_default_context(cafile=str(certs.ca_cert))
+    tls = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5), server_hostname="localhost")
+    tls.sendall(b"POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n")
+    started = time.monotonic()
+    closed = False
+    for _ in range(20):  # one byte every 0.2 s: each read is quick, the whole body never is
+        try:
+            tls.sendall(b" ")
+        except OSError:
+            closed = True
+            break
+        time.sleep(0.2)
+        tls.setblocking(False)
+        try:
+            if tls.recv(100) == b"":
+                closed = True
+                break
+        except (ssl.SSLWantReadError, BlockingIOError):
+            pass
+        finally:
+            tls.setblocking(True)
+    assert closed and time.monotonic() - started < 2.5
+    tls.close()
+    assert client_for(running).post("/validate", json=review(pod(CLEAN))).json()["response"]["allowed"] is True

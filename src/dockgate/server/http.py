@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -107,6 +108,10 @@ class WebhookServer(ThreadingHTTPServer):
             tls.close()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError, ssl.SSLError)):
+            log.debug("client connection ended", extra={"client": client_address[0], "error": type(error).__name__})
+            return
         log.exception("connection error", extra={"client": client_address[0]})
 
     def metrics_error(self, kind: str) -> None:
@@ -178,11 +183,26 @@ class WebhookHandler(BaseHTTPRequestHandler):
             self.server.metrics_error("too-large")
             self._error(413, f"body larger than {self.server.settings.max_body} bytes", close=True)
             return None
-        body = self.rfile.read(length)
-        if len(body) != length:
+        body = self._read_within(length, time.monotonic() + self.server.settings.client_timeout)
+        if body is None:
+            self.server.metrics_error("slow-client")
             self.close_connection = True
-            return None
         return body
+
+    def _read_within(self, length: int, deadline: float) -> bytes | None:
+        """The body, or None when the client sends less than it announced or too slowly (a
+        per-read timeout alone would let a client trickle bytes forever)."""
+        parts: list[bytes] = []
+        remaining = length
+        while remaining > 0:
+            if time.monotonic() > deadline:
+                return None
+            chunk = self.rfile.read1(min(remaining, 65536))
+            if not chunk:
+                return None
+            parts.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(parts)
 
     # --- routes -------------------------------------------------------------------------
 
