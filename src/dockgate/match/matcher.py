@@ -4,6 +4,7 @@ evaluate each affected entry with the ecosystem's comparator, merge aliases per 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import orjson
@@ -103,6 +104,17 @@ def _groups(found: list[_Hit], advisories: dict[str, Advisory]) -> list[list[_Hi
     return list(grouped.values())
 
 
+@lru_cache(maxsize=65536)
+def _references(raw: bytes) -> tuple[str, ...]:
+    return tuple(orjson.loads(raw))
+
+
+@lru_cache(maxsize=65536)
+def _assessment(vectors: bytes | None, severity_text: str | None) -> Assessment:
+    """Scored once per distinct (vectors, text): the same advisory often hits many packages."""
+    return assess(orjson.loads(vectors) if vectors else [], severity_text)
+
+
 def _merge(package: Package, lookup: Lookup, found: list[_Hit], advisories: dict[str, Advisory]) -> list[VulnFinding]:
     findings = []
     for group in _groups(found, advisories):
@@ -120,10 +132,9 @@ def _merge(package: Package, lookup: Lookup, found: list[_Hit], advisories: dict
                 continue
             aliases.update(advisory.aliases)
             summary = summary or advisory.summary
-            for url in orjson.loads(advisory.references):
+            for url in _references(advisory.references):
                 references.setdefault(url, None)
-            vectors = orjson.loads(hit.severity or advisory.severity or b"[]")
-            candidate = assess(vectors, advisory.severity_text)
+            candidate = _assessment(hit.severity or advisory.severity, advisory.severity_text)
             if (candidate.severity, candidate.score or 0.0) > (best.severity, best.score or 0.0):
                 best = candidate
         findings.append(
