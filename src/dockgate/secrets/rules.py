@@ -33,6 +33,7 @@ class SecretRule:
     exclude_paths: tuple[str, ...] = ()  # globs where the rule does not run
     private_key: bool = False  # a private key: its file's permissions are checked too
     window: int | None = None  # run the regex only near keyword hits, this many bytes on (None: whole file)
+    window_back: int = 32  # ... starting this many bytes before the hit (0: matches start at the keyword)
 
 
 class CompiledRule:
@@ -85,7 +86,7 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
         "aws-access-key-id", "AWS access key ID", C,
         r"(?<![A-Z0-9])(?P<secret>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])",
         keywords=("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
-        window=64,
+        window=64, window_back=0,
     ),
     SecretRule(
         "aws-secret-access-key", "AWS secret access key", C,
@@ -97,25 +98,25 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
         "github-token", "GitHub token", C,
         r"(?<![A-Za-z0-9_])(?P<secret>gh[pousr]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])",
         keywords=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), validator="github_checksum",
-        window=64,
+        window=64, window_back=0,
     ),
     SecretRule(
         "github-fine-grained-token", "GitHub fine-grained personal access token", C,
         r"(?<![A-Za-z0-9_])(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])",
         keywords=("github_pat_",),
-        window=128,
+        window=128, window_back=0,
     ),
     SecretRule(
         "gitlab-token", "GitLab personal access token", C,
         r"(?<![A-Za-z0-9_])(?P<secret>gl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_\-]{20,64})(?![A-Za-z0-9_\-])",
         keywords=("glpat-", "gldt-", "glrt-", "glptt-", "glcbt-"), entropy=3.0,
-        window=100,
+        window=100, window_back=0,
     ),
     SecretRule(
         "slack-token", "Slack token", H,
         r"(?<![A-Za-z0-9])(?P<secret>xox[abposr]-[0-9]{6,15}-[0-9A-Za-z\-]{8,80})(?![A-Za-z0-9\-])",
         keywords=("xoxb-", "xoxa-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"), entropy=3.0,
-        window=128,
+        window=128, window_back=0,
     ),
     SecretRule(
         "slack-webhook", "Slack incoming webhook URL", M,
@@ -127,44 +128,44 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
         "stripe-key", "Stripe live secret key", C,
         r"(?<![A-Za-z0-9])(?P<secret>(?:sk|rk)_live_[0-9A-Za-z]{24,99})(?![A-Za-z0-9])",
         keywords=("sk_live_", "rk_live_"), entropy=3.0,
-        window=128,
+        window=128, window_back=0,
     ),
     SecretRule(
         "npm-token", "npm access token", C,
         r"(?<![A-Za-z0-9_])(?P<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])",
         keywords=("npm_",), entropy=3.5,
-        window=64,
+        window=64, window_back=0,
     ),
     SecretRule(
         "pypi-token", "PyPI upload token", C,
         r"(?P<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,300})",
         keywords=("pypi-AgEIcHlwaS5vcmc",),
-        window=340,
+        window=340, window_back=0,
     ),
     SecretRule(
         "gcp-service-account", "GCP service account key", C,
         r"\"private_key_id\"[ \t]{0,5}:[ \t\r\n]{0,5}\"(?P<secret>[a-f0-9]{40})\"",
         keywords=("private_key_id",), entropy=3.0,
-        window=128,
+        window=128, window_back=1,
     ),
     SecretRule(
         "azure-storage-key", "Azure storage account key", C,
         r"(?i)AccountKey[ \t]{0,3}=[ \t]{0,3}(?P<secret>[A-Za-z0-9+/]{86}==)",
         keywords=("AccountKey", "accountkey", "ACCOUNTKEY"),
-        window=128,
+        window=128, window_back=0,
     ),
     SecretRule(
         "jwt", "JSON Web Token", M,
         r"(?<![A-Za-z0-9_\-])(?P<secret>eyJ[A-Za-z0-9_\-]{10,2000}\.eyJ[A-Za-z0-9_\-]{10,4000}\.[A-Za-z0-9_\-]{16,1000})(?![A-Za-z0-9_\-])",
         keywords=("eyJ",), validator="jwt",
-        window=7200,
+        window=7200, window_back=0,
     ),
     SecretRule(
         "docker-registry-auth", "Docker registry credentials", H,
         r"\"(?:auth|identitytoken)\"[ \t]{0,5}:[ \t]{0,5}\"(?P<secret>[A-Za-z0-9+/=_\-.]{8,4000})\"",
         keywords=('"auth"', '"identitytoken"'), validator="docker_auth",
         paths=("**/.docker/config.json", "**/.dockercfg", "**/containers/auth.json"),
-        window=4200,
+        window=4200, window_back=0,
     ),
     SecretRule(
         "netrc-password", "netrc credentials", H,
@@ -176,7 +177,7 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
         "netrc-inline", "netrc-style credentials (machine/login/password)", H,
         r"machine[ \t]{1,5}[^\s\"']{1,200}[ \t]{1,5}login[ \t]{1,5}[^\s\"']{1,200}[ \t]{1,5}password[ \t]{1,5}(?P<secret>[^\s\"'\\]{1,200})",
         keywords=("machine",), validator="not_placeholder",
-        window=720,
+        window=720, window_back=0,
     ),
     SecretRule(
         "pgpass-password", "PostgreSQL .pgpass credentials", H,
@@ -206,9 +207,9 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
     ),
     SecretRule(
         "basic-auth-url", "Credentials in a URL", H,
-        r"(?<=[A-Za-z0-9])://[^\s:@/\"'<>(){}\[\]\\`]{1,100}:(?P<secret>[^\s:@/\"'<>(){}\[\]\\`$%]{3,200})@[A-Za-z0-9][A-Za-z0-9.\-]{0,253}",
+        r"://[^\s:@/\"'<>(){}\[\]\\`]{1,100}:(?P<secret>[^\s:@/\"'<>(){}\[\]\\`$%]{3,200})@[A-Za-z0-9][A-Za-z0-9.\-]{0,253}",
         keywords=("://",), validator="high_entropy_password",
-        window=660,
+        window=660, window_back=0,
     ),
     SecretRule(
         "generic-password", "Password or secret assigned in clear", H,
@@ -218,7 +219,7 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
                   "token", "TOKEN", "Token", "api_key", "API_KEY", "apikey", "apiKey", "ApiKey", "APIKEY",
                   "access_key", "ACCESS_KEY", "accessKey", "AccessKey"),
         validator="high_entropy_password", exclude_paths=INSTALLED_PACKAGE_TREES + SOURCE_CODE,
-        window=320,
+        window=320, window_back=0,
     ),
     SecretRule(
         "generic-password-code", "Password or secret hard-coded in source code", H,
@@ -228,7 +229,7 @@ BUILTIN_RULES: tuple[SecretRule, ...] = (
                   "token", "TOKEN", "Token", "api_key", "API_KEY", "apikey", "apiKey", "ApiKey", "APIKEY",
                   "access_key", "ACCESS_KEY", "accessKey", "AccessKey"),
         validator="high_entropy_password", paths=SOURCE_CODE, exclude_paths=INSTALLED_PACKAGE_TREES,
-        window=320,
+        window=320, window_back=0,
     ),
 )
 

@@ -19,7 +19,6 @@ BINARY_SNIFF = 8192
 DEFAULT_MAX_LINE_LENGTH = 8192
 MAX_MATCHES_PER_RULE = 100
 MAX_KEYWORD_HITS = 200_000  # beyond this, windowed rules fall back to one linear regex pass
-WINDOW_BACK = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +53,10 @@ class ContentScanner:
                 self._rules_of_keyword.setdefault(n, []).append(rule_number)
         self._unkeyed = {i for i, numbers in enumerate(self._rule_keywords) if not numbers}
 
-    def scan(self, data: bytes, path: str = "") -> list[SecretMatch]:
-        """Secrets in ``data`` (the content of ``path``), one per distinct value, best rule first."""
-        if not data or is_binary(data) or (path and self.allowlist.path_allowed(path)):
+    def scan(self, data: bytes, path: str = "", path_checked: bool = False) -> list[SecretMatch]:
+        """Secrets in ``data`` (the content of ``path``), one per distinct value, best rule first.
+        ``path_checked``: the caller already knows the path is not allow-listed."""
+        if not data or is_binary(data) or (path and not path_checked and self.allowlist.path_allowed(path)):
             return []
         hits = self.index.positions(data, MAX_KEYWORD_HITS + 1)
         if not hits and not self._unkeyed:
@@ -75,7 +75,7 @@ class ContentScanner:
             if window is None or overflow or not numbers:
                 spans = [(0, len(data))]
             else:
-                spans = _windows(sorted(p for n in numbers for p in hits.get(n, ())), window, len(data))
+                spans = _windows(sorted(p for n in numbers for p in hits.get(n, ())), compiled.rule.window_back, window, len(data))
             self._run(compiled, data, spans, found, seen)
         found.sort(key=lambda m: (m.line, m.column))
         return found
@@ -101,11 +101,11 @@ class ContentScanner:
                     return
 
 
-def _windows(positions: list[int], forward: int, size: int) -> list[tuple[int, int]]:
-    """Merged [start, end) spans around each keyword position."""
+def _windows(positions: list[int], back: int, forward: int, size: int) -> list[tuple[int, int]]:
+    """Merged [start, end) spans around each keyword position (lookbehinds still see before ``start``)."""
     spans: list[tuple[int, int]] = []
     for position in positions:
-        low, high = max(0, position - WINDOW_BACK), min(size, position + forward)
+        low, high = max(0, position - back), min(size, position + forward)
         if spans and low <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], high))
         else:

@@ -69,7 +69,7 @@ class SecretScanner:
         if self.risky is not None and is_dpkg_list(entry.path):
             self.risky.add_package_list(data)
             return
-        matches = self.content.scan(data, entry.path)
+        matches = self.content.scan(data, entry.path, path_checked=True)
         if not matches:
             return
         records = self._by_path.setdefault(entry.path, [])
