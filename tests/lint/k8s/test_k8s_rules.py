@@ -179,3 +179,16 @@ def test_label_selector_semantics(selector: object, labels: dict[str, str], expe
 def test_egress_only_policy_is_not_a_default_deny_for_ingress() -> None:
     text = HARDENED.replace("  policyTypes: [Ingress, Egress]", "  policyTypes: [Egress]", 1)
     assert rule_ids(check_text(text, select="DG-K8S-012")) == ["DG-K8S-012"]
+
+
+def test_rule_ids_are_stable() -> None:
+    """Ids are referenced by users' suppressions and by the gate (DG-K8S-011/012): never renumber."""
+    ids = [rule.id for rule in all_k8s_rules()]
+    assert [i for i in ids if i.startswith("DG-K8S-")] == [f"DG-K8S-{n:03d}" for n in range(1, 18)]
+    assert sorted(i for i in ids if i.startswith("pss-")) == sorted([
+        "pss-privileged", "pss-host-namespaces", "pss-host-ports", "pss-host-path-volumes", "pss-host-probes",
+        "pss-capabilities-baseline", "pss-apparmor", "pss-selinux", "pss-proc-mount", "pss-seccomp-baseline",
+        "pss-sysctls", "pss-windows-host-process", "pss-restricted-volumes", "pss-allow-privilege-escalation",
+        "pss-run-as-non-root", "pss-run-as-user", "pss-seccomp-restricted", "pss-capabilities-restricted",
+        "pss-proc-mount-restricted",
+    ])
