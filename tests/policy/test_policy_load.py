@@ -114,3 +114,17 @@ def test_cli_init_check_schema(tmp_path, capsys) -> None:
     assert main(["policy", "check", str(bad), "-f", "json"]) == 2
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False and report["errors"][0].startswith(f"{bad}:4: at podSecurity.level")
+
+
+def test_check_warns_about_expired_ignores(tmp_path, capsys) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "apiVersion: dockgate.dev/v1\nkind: Policy\nvulnerabilities:\n  ignore:\n"
+        "    - {id: CVE-OLD, reason: was accepted, expires: 2020-01-01}\n"
+        "    - {id: CVE-NEW, reason: accepted, expires: 2999-01-01}\n"
+    )
+    assert main(["policy", "check", str(policy)]) == 0
+    captured = capsys.readouterr()
+    assert f"{policy}:5: ignore entry for CVE-OLD expired on 2020-01-01" in captured.err and "CVE-NEW" not in captured.err
+    assert main(["policy", "check", str(policy), "-f", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["warnings"]) == 1

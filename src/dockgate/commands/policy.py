@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -44,8 +45,16 @@ def _check(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(f"dockgate: error: {problem}", file=sys.stderr)
         return 2
+    today = datetime.date.today()
+    warnings = [
+        f"{entry.ref.file}:{entry.ref.line}: ignore entry for {entry.id} expired on {entry.expires}: it no longer hides anything"
+        for entry in policy.vulnerabilities.ignore
+        if not entry.active(today)
+    ]
     if args.format == "json":
-        write_output(json.dumps({"file": args.file, "valid": True, "errors": []}, indent=2) + "\n", args.output)
+        write_output(json.dumps({"file": args.file, "valid": True, "errors": [], "warnings": warnings}, indent=2) + "\n", args.output)
     else:
+        for warning in warnings:
+            print(f"dockgate: warning: {warning}", file=sys.stderr)
         write_output(f"{args.file}: valid policy{(' ' + repr(policy.name)) if policy.name else ''}\n", args.output)
     return 0
