@@ -243,3 +243,15 @@ def test_failed_update_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["db", "update", "--mirror", str(tmp_path / "missing"), "--db", str(target)]) == 2
     assert main(["db", "update", "--mirror", "ftp://example.org", "--db", str(target)]) == 2
     assert not (tmp_path / "new").exists()
+
+
+def test_oversized_record_in_zip_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = _small_db(tmp_path)
+    before = _digest(db)
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("BIG-1.json", b" " * (17 << 20))  # compresses to a few KB, inflates past the record bound
+    assert archive.stat().st_size < 100_000
+    assert main(["db", "update", "--mirror", str(archive), "--db", str(db)]) == 2
+    assert "limit" in _one_line_error(capsys)
+    assert _digest(db) == before
