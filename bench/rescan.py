@@ -92,6 +92,15 @@ def make_sbom(db: Path, count: int, seed: int) -> dict:
     return {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": components[: count + 1]}
 
 
+def _in_process(sbom: Path, db: Path) -> float:
+    from dockgate.report.vulns import render_json
+    from dockgate.scan import ScanOptions, scan
+
+    started = time.perf_counter()
+    render_json(scan(ScanOptions(target=str(sbom), db_path=db, scanners=("vuln",), use_default_ignore_file=False)))
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", default=str(REPO.parent / "shared" / "osv-mirror"))
@@ -107,8 +116,10 @@ def main() -> int:
         scan_time, scan_cpu = best_time(scan, args.repeat, {0, 1})
         findings = len(orjson.loads((Path(tmp) / "out.json").read_bytes())["vulnerabilities"])
         import_time, import_cpu = best_time([sys.executable, "-c", "import dockgate"], args.repeat, {0})
+        in_process = _in_process(sbom, db)
     print(f"packages: {args.count}, findings: {findings}")
     print(f"rescan: {scan_time * 1000:.1f} ms, import dockgate: {import_time * 1000:.1f} ms, ratio {scan_time / import_time:.2f} (target <= 3.0)")
+    print(f"in-process scan + JSON (imports done, caches cold): {in_process * 1000:.1f} ms, ratio {in_process / import_time:.2f}")
     print(f"CPU time (less sensitive to a busy machine): {scan_cpu * 1000:.1f} ms vs {import_cpu * 1000:.1f} ms, ratio {scan_cpu / import_cpu:.2f}")
     return 0
 
