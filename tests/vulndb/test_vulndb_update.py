@@ -255,3 +255,11 @@ def test_oversized_record_in_zip_is_refused(tmp_path: Path, capsys: pytest.Captu
     assert main(["db", "update", "--mirror", str(archive), "--db", str(db)]) == 2
     assert "limit" in _one_line_error(capsys)
     assert _digest(db) == before
+
+
+def test_single_all_zip_files_are_named_after_their_folder(tmp_path: Path, shared_dir: Path) -> None:
+    db = tmp_path / "db.sqlite"
+    for name in ("Alpine", "PyPI"):
+        assert main(["db", "update", "--mirror", str(shared_dir / "osv-mirror" / name / "all.zip"), "--db", str(db)]) == 0
+    with VulnDatabase(db) as database:
+        assert {s.source for s in database.status().sources} == {"Alpine", "PyPI"}

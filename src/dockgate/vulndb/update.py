@@ -165,7 +165,9 @@ def _local_sources(path: Path, options: UpdateOptions) -> list[RecordSource]:
     if not path.exists():
         raise InputError(f"mirror path {path} does not exist")
     if path.is_file():
-        label = options.ecosystems[0] if len(options.ecosystems) == 1 else path.stem
+        # <Ecosystem>/all.zip is named after its folder; any other zip after its own name
+        default_label = path.parent.resolve().name if path.name == "all.zip" else path.stem
+        label = options.ecosystems[0] if len(options.ecosystems) == 1 else default_label
         check_zip(path, label)
         return [RecordSource(label, path, str(path.resolve()))]
     listing = path / "ecosystems.txt"
