@@ -47,6 +47,9 @@ def test_update_over_http_builds_every_ecosystem(osv_db: Path, capsys: pytest.Ca
     assert 4200 < counts["Go"] <= 4291 and 2600 < counts["PyPI"] <= 2661  # withdrawn records skipped
     assert all(s["origin"].startswith("http://127.0.0.1:") for s in status["sources"])
     assert status["stale"] is False
+    per = status["advisories_per_ecosystem"]
+    assert 2500 < per["PyPI"] <= counts["PyPI"] and per["Go"] <= counts["Go"]
+    assert per["Debian:11"] > 0 and per["Alpine:v3.11"] > 0 and "Debian:12" not in per  # data predates bookworm advisories
 
 
 def test_records_keep_aliases_severity_references_and_fixed(osv_db: Path) -> None:

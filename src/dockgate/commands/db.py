@@ -29,6 +29,7 @@ def run_db(args: argparse.Namespace) -> int:
         return 0
     with VulnDatabase(path) as database:
         status = database.status()
+        per_ecosystem = database.ecosystem_counts()
     age = datetime.datetime.now(datetime.timezone.utc) - status.built_at if status.built else None
     stale = age is not None and age > STALE_AFTER
     if stale:
@@ -39,11 +40,15 @@ def run_db(args: argparse.Namespace) -> int:
             "built": status.built,
             "stale": stale,
             "sources": [{"ecosystem": s.source, "origin": s.origin, "records": s.records, "updated": s.updated} for s in status.sources],
+            "advisories_per_ecosystem": per_ecosystem,
         }
         write_output(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n", args.output)
     else:
         lines = [f"database: {status.path}", f"built:    {status.built}{' (older than 7 days)' if stale else ''}"]
         for s in status.sources:
             lines.append(f"  {s.source:<12} {s.records:>8} records  updated {s.updated}  from {s.origin}")
+        releases = [f"{name} {count}" for name, count in per_ecosystem.items() if ":" in name]
+        if releases:
+            lines.append("releases: " + ", ".join(releases))
         write_output("\n".join(lines) + "\n", args.output)
     return 0

@@ -214,6 +214,11 @@ class VulnDatabase:
         """Every affected[].package.ecosystem present (e.g. "Debian:12", "PyPI")."""
         return {row[0] for row in self._query("SELECT DISTINCT ecosystem FROM affected")}
 
+    def ecosystem_counts(self) -> dict[str, int]:
+        """Advisories per affected ecosystem as written in the records ("Debian:12", "PyPI"...)."""
+        rows = self._query("SELECT ecosystem, count(DISTINCT advisory_id) FROM affected GROUP BY ecosystem ORDER BY ecosystem")
+        return {name: count for name, count in rows}
+
     def affected_for(self, ecosystem: str, names: Iterable[str]) -> Iterator[AffectedEntry]:
         """Every affected row for ``names`` in ``ecosystem``: index lookups, in chunks."""
         unique = sorted(set(names))
