@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
+
+from dockgate.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CI = ROOT / "ci"
@@ -49,14 +48,14 @@ def _workspace(tmp_path: Path, example: str) -> Path:
 
 
 @pytest.mark.parametrize("name, commands", [("github", _github), ("gitlab", _gitlab), ("jenkins", _jenkins)])
-def test_ci_definition_runs_the_gate(tmp_path: Path, name: str, commands) -> None:
+def test_ci_definition_runs_the_gate(tmp_path: Path, name: str, commands, monkeypatch, capsys) -> None:
     gate_lines = [c for c in commands() if c.startswith("dockgate gate")]
     assert len(gate_lines) == 1
     argv = shlex.split(gate_lines[0])
     workspace = _workspace(tmp_path, "go-hello")
-    result = subprocess.run([sys.executable, "-m", "dockgate", *argv[1:]], cwd=workspace, capture_output=True, text=True, timeout=60, env={**os.environ})
-    assert result.returncode == 1, result.stderr  # the motivating example fails the pipeline
-    assert result.stdout.startswith("dockgate gate: FAIL")
+    monkeypatch.chdir(workspace)
+    assert main(argv[1:]) == 1  # the motivating example fails the pipeline
+    assert capsys.readouterr().out.startswith("dockgate gate: FAIL")
     report = ET.parse(workspace / "dockgate-junit.xml").getroot()
     assert int(report.get("failures")) >= 3
     if "--sarif" in argv:

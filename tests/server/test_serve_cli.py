@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from cryptography import x509
 from webhook_fixtures import pod, review
 
@@ -36,6 +37,7 @@ def test_dev_certificates_chain_and_names(tmp_path: Path) -> None:
     assert certs.key.stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.slow
 def test_serve_process_end_to_end(tmp_path: Path) -> None:
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY)
