@@ -107,6 +107,8 @@ def test_cache_survives_restart(start, client_for, tmp_path: Path) -> None:
 
 def test_metrics_parse_and_count(start, client_for) -> None:
     client = client_for(start())
+    before = {f.name: f for f in text_string_to_metric_families(client.get("/metrics").text)}
+    assert 3500 < before["dockgate_vulnerability_database_age_seconds"].samples[0].value < 3700  # before any admission
     _response(client, pod(CLEAN))
     _response(client, pod(VULNERABLE))
     _response(client, pod(VULNERABLE))

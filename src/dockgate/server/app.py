@@ -47,6 +47,7 @@ def build_server(
 ) -> WebhookServer:
     cache = VerdictCache(cache_path or default_cache_path())
     engine = AdmissionEngine(policy, providers, cache, WebhookMetrics(), failure_mode, time_budget)
+    engine.refresh_database_age()  # so /metrics shows the data's age before the first admission
     return WebhookServer(settings, engine)
 
 

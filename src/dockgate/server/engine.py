@@ -189,6 +189,10 @@ class AdmissionEngine:
         self._database_info = (now, info)
         return info
 
+    def refresh_database_age(self) -> None:
+        """Update the database-age gauge now (a missing database is reported at admission)."""
+        self._database_age_reasons()
+
     def _database_age_reasons(self) -> list[Reason]:
         if not self.policy.vulnerabilities.fail_on or self.providers.database is None:
             return []
