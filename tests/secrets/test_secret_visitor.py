@@ -133,3 +133,27 @@ def test_risky_checks_can_be_switched_off() -> None:
     s = SecretScanner(check_risky_files=False)
     _feed(s, _file("/usr/local/bin/helper", 0, b"x", 0o4755))
     assert s.findings() == []
+
+
+def test_system_trees_are_skipped_but_language_packages_inside_them_are_read() -> None:
+    from dockgate.secrets.allowlist import AllowList
+
+    s = SecretScanner()
+    assert not s.wants(_file("/usr/share/misc/x.txt", 0, b"x"))
+    assert not s.wants(_file("/usr/lib/python3.11/os.py", 0, b"x"))
+    assert not s.wants(_file("/usr/include/stdio.h", 0, b"x"))
+    assert s.wants(_file("/usr/lib/python3/dist-packages/pkg/config.py", 0, b"x"))
+    assert s.wants(_file("/usr/lib/node_modules/npm/index.js", 0, b"x"))
+    assert s.wants(_file("/usr/local/share/app/.env", 0, b"x"))
+    assert s.wants(_file("/var/lib/dpkg/info/login.list", 0, b"x"))  # risky-file checks read dpkg lists
+    everything = SecretScanner(AllowList(system_paths=()))
+    assert everything.wants(_file("/usr/share/misc/x.txt", 0, b"x"))
+
+
+def test_large_executables_and_dpkg_checksums_are_not_read() -> None:
+    s = SecretScanner()
+    big = FileEntry("/usr/local/bin/app", REGULAR, 6 << 20, 0o755, 0, 0, 1)
+    assert not s.wants(big)
+    assert s.wants(FileEntry("/usr/local/bin/entrypoint.sh", REGULAR, 4096, 0o755, 0, 0, 1))
+    assert s.wants(FileEntry("/srv/data.json", REGULAR, 6 << 20, 0o644, 0, 0, 1))
+    assert not s.wants(_file("/var/lib/dpkg/info/bash.md5sums", 0, b"x"))

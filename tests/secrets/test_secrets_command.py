@@ -125,3 +125,16 @@ def test_image_reference(shared_dir: Path, capsys: pytest.CaptureFixture[str]) -
     assert (key["status"], key["layer_index"], key["removed_in_layer"]) == ("deleted", 1, 2) and key["layer_digest"].startswith("sha256:")
     assert main(["secrets", f"oci-archive:{shared_dir / 'images' / 'truth.json'}"]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_allowlist_can_turn_on_system_dirs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "rootfs"
+    (root / "usr" / "share" / "app").mkdir(parents=True)
+    (root / "usr" / "share" / "app" / "creds.env").write_text(AWS_LINE)
+    assert main(["secrets", str(root)]) == 0
+    allow = tmp_path / "allow.yaml"
+    allow.write_text("scan_system_dirs: true\n")
+    assert main(["secrets", str(root), "--allowlist", str(allow)]) == 1
+    allow.write_text("replace_defaults: true\n")
+    assert main(["secrets", str(root), "--allowlist", str(allow)]) == 1
+    capsys.readouterr()

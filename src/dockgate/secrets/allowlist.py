@@ -1,5 +1,9 @@
 """What is never reported: documented example values, test fixtures inside installed packages,
-and whatever the user lists in an allow-list YAML file.
+the operating system's own trees, and whatever the user lists in an allow-list YAML file.
+
+The system trees (/usr/share, /usr/include, /usr/lib: what the distribution's packages
+install, as other image scanners also skip by default) are not read, except the language
+package folders inside them (dist-packages, site-packages, node_modules), which are.
 
 YAML shape (every key optional)::
 
@@ -7,7 +11,8 @@ YAML shape (every key optional)::
     patterns: ['^dummy-']        # regexes searched in the value
     paths: ['/app/fixtures/**']  # path globs (no leading '/': any depth)
     rules: [jwt]                 # rule ids switched off
-    replace_defaults: false      # true: drop the built-in allow-list
+    scan_system_dirs: false      # true: read /usr/share, /usr/include, /usr/lib too
+    replace_defaults: false      # true: drop the built-in allow-list (system trees included)
 """
 
 from __future__ import annotations
@@ -16,8 +21,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-
-import yaml
 
 from dockgate.errors import InputError
 from dockgate.secrets.globs import compile_globs
@@ -48,6 +51,8 @@ FIXTURE_PATHS = (
     "**/node_modules/**/*.spec.js",
     "/usr/share/doc/**",  # packages' documentation and examples
 )
+SYSTEM_PATHS = ("/usr/share/**", "/usr/include/**", "/usr/lib/**")
+SYSTEM_EXCEPTIONS = ("/usr/lib/python*/dist-packages/**", "/usr/lib/python*/site-packages/**", "/usr/lib/node_modules/**")
 
 
 @dataclass
@@ -56,14 +61,21 @@ class AllowList:
     patterns: tuple[str, ...] = EXAMPLE_PATTERNS
     paths: tuple[str, ...] = FIXTURE_PATHS
     rules: frozenset[str] = frozenset()
+    system_paths: tuple[str, ...] = SYSTEM_PATHS
     _path_match: Callable[[str], bool] = field(init=False, repr=False)
+    _system_match: Callable[[str], bool] = field(init=False, repr=False)
+    _system_exception: Callable[[str], bool] = field(init=False, repr=False)
     _value_res: list[re.Pattern[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._path_match = compile_globs(self.paths)
+        self._system_match = compile_globs(self.system_paths)
+        self._system_exception = compile_globs(SYSTEM_EXCEPTIONS)
         self._value_res = [re.compile(p) for p in self.patterns]
 
     def path_allowed(self, path: str) -> bool:
+        if self._system_match(path) and not self._system_exception(path):
+            return True
         return self._path_match(path)
 
     def value_allowed(self, value: str) -> bool:
@@ -71,7 +83,7 @@ class AllowList:
 
     @classmethod
     def empty(cls) -> "AllowList":
-        return cls(frozenset(), (), (), frozenset())
+        return cls(frozenset(), (), (), frozenset(), ())
 
 
 def _strings(data: dict, key: str, source: str) -> list[str]:
@@ -83,6 +95,8 @@ def _strings(data: dict, key: str, source: str) -> list[str]:
 
 def load_allowlist(path: str) -> AllowList:
     """Read an allow-list YAML file (merged with the defaults unless replace_defaults: true)."""
+    import yaml  # only when an allow-list file is given: keeps the scanner's start-up light
+
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -97,7 +111,7 @@ def load_allowlist(path: str) -> AllowList:
         raise InputError(f"allow-list {path}{where}: not valid YAML") from None
     if not isinstance(data, dict):
         raise InputError(f"allow-list {path}: expected a mapping with values/patterns/paths/rules")
-    unknown = set(data) - {"values", "patterns", "paths", "rules", "replace_defaults"}
+    unknown = set(data) - {"values", "patterns", "paths", "rules", "scan_system_dirs", "replace_defaults"}
     if unknown:
         raise InputError(f"allow-list {path}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
     values, patterns = _strings(data, "values", path), _strings(data, "patterns", path)
@@ -113,4 +127,5 @@ def load_allowlist(path: str) -> AllowList:
         patterns=base.patterns + tuple(patterns),
         paths=base.paths + tuple(paths),
         rules=base.rules | frozenset(rules),
+        system_paths=() if data.get("scan_system_dirs") is True else base.system_paths,
     )

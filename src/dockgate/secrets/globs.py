@@ -28,10 +28,17 @@ def glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
+def _longest_literal(pattern: str) -> str:
+    """The longest wildcard-free piece of a glob: any matching path contains it."""
+    return max(re.split(r"[*?]+", pattern), key=len)
+
+
 def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
     """One predicate true when an absolute path matches any pattern (patterns match from the root;
-    a pattern without a leading '/' matches at any depth)."""
+    a pattern without a leading '/' matches at any depth). A cheap substring test on each
+    pattern's longest literal piece runs before the regex."""
     parts = []
+    literals: list[str] = []
     for pattern in patterns:
         pattern = pattern.strip()
         if not pattern:
@@ -40,7 +47,18 @@ def compile_globs(patterns: Iterable[str]) -> Callable[[str], bool]:
             parts.append(glob_to_regex(pattern))
         else:
             parts.append("/" + glob_to_regex(pattern if pattern.startswith("**/") else "**/" + pattern))
+        literals.append(_longest_literal(pattern.lstrip("/")) if not pattern.startswith("/") else _longest_literal(pattern))
     if not parts:
         return lambda path: False
     compiled = re.compile("(?:" + "|".join(parts) + r")\Z")
-    return lambda path: compiled.match(path if path.startswith("/") else "/" + path) is not None
+    needles = tuple(dict.fromkeys(literals))
+    if "" in needles:  # a pattern made of wildcards only: no shortcut
+        return lambda path: compiled.match(path if path.startswith("/") else "/" + path) is not None
+    contains_needle = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True))).search
+
+    def matches(path: str) -> bool:
+        if contains_needle(path) is None:
+            return False
+        return compiled.match(path if path.startswith("/") else "/" + path) is not None
+
+    return matches

@@ -62,8 +62,11 @@ class RiskyFiles:
 
     def on_entry(self, entry: FileEntry) -> None:
         path = entry.path
-        for table in (self.setid, self.writable, self.readable_keys):
-            table.pop(path, None)
+        if self.setid or self.writable or self.readable_keys:
+            for table in (self.setid, self.writable, self.readable_keys):
+                table.pop(path, None)
+        if not entry.mode & 0o6002:  # the common case: neither set-id nor world-writable
+            return
         if is_setid_executable(entry):
             self.setid[path] = entry
         if is_world_writable(entry):

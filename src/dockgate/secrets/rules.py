@@ -72,7 +72,7 @@ SOURCE_CODE = tuple(
     f"**/*.{ext}" for ext in ("py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "java", "kt", "scala", "rb", "php", "c", "h", "cc", "cpp", "hpp", "cs", "rs", "swift", "pl", "pm", "lua")
 )
 INSTALLED_PACKAGE_TREES = (
-    "**/node_modules/**", "**/site-packages/**", "**/dist-packages/**", "/usr/lib/python3*/**", "/usr/share/doc/**",
+    "**/node_modules/**", "**/site-packages/**", "**/dist-packages/**", "/usr/lib/python3*/**", "/usr/share/**",
 )
 
 BUILTIN_RULES: tuple[SecretRule, ...] = (

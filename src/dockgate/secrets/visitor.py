@@ -17,9 +17,12 @@ from dockgate.secrets.rules import BUILTIN_RULES, SecretRule
 from dockgate.secrets.scanner import DEFAULT_MAX_LINE_LENGTH, ContentScanner
 
 DEFAULT_MAX_FILE_SIZE = 10 << 20
+# Executables this large are compiled programs (skipped as binary anyway): not worth reading.
+LARGE_EXECUTABLE = 512 << 10
 SKIPPED_SUFFIXES = (
     ".so", ".a", ".o", ".pyc", ".pyo", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".gz", ".xz",
     ".bz2", ".zst", ".zip", ".jar", ".whl", ".mo", ".woff", ".woff2", ".ttf", ".otf", ".wasm", ".node",
+    ".md5sums",
 )
 
 
@@ -59,6 +62,8 @@ class SecretScanner:
             return False
         if entry.size > self.max_file_size:
             self.skipped_large.append(path)
+            return False
+        if entry.size > LARGE_EXECUTABLE and entry.mode & 0o111:
             return False
         name = path[path.rfind("/") + 1 :]
         if name.endswith(SKIPPED_SUFFIXES) or ".so." in name:
