@@ -157,3 +157,18 @@ def test_large_executables_and_dpkg_checksums_are_not_read() -> None:
     assert s.wants(FileEntry("/usr/local/bin/entrypoint.sh", REGULAR, 4096, 0o755, 0, 0, 1))
     assert s.wants(FileEntry("/srv/data.json", REGULAR, 6 << 20, 0o644, 0, 0, 1))
     assert not s.wants(_file("/var/lib/dpkg/info/bash.md5sums", 0, b"x"))
+
+
+def test_apk_database_counts_as_package_file_lists() -> None:
+    s = SecretScanner()
+    _feed(s, _file("/bin/bbsuid", 0, b"\x7fELF\x00", 0o4755))
+    _feed(s, _file("/usr/local/bin/helper", 1, b"\x7fELF\x00", 0o4755))
+    _feed(s, _file("/lib/apk/db/installed", 0, b"P:busybox-suid\nV:1.36\nF:bin\nR:bbsuid\n\nP:other\nF:usr/lib\nR:x.so\n"))
+    assert _risky(s) == {"/usr/local/bin/helper": "setid-executable"}
+
+
+def test_setid_without_any_package_lists_is_reported_with_a_note() -> None:
+    s = SecretScanner()
+    _feed(s, _file("/usr/bin/su", 0, b"\x7fELF\x00", 0o4755))
+    [f] = s.findings()
+    assert f.rule_id == "setid-executable" and "no package file lists" in f.detail

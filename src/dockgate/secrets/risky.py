@@ -1,9 +1,10 @@
 """Risky files in the final filesystem: setuid/setgid executables the distribution does not
 ship, world-writable files and directories outside the temp dirs, private keys others can read.
 
-dpkg's file lists (/var/lib/dpkg/info/*.list) say which paths a package installed; a
-setuid/setgid file listed there is the distribution's own (su, passwd, mount...). Paths are
-compared after folding the merged-/usr aliases (/bin == /usr/bin, /lib == /usr/lib...).
+dpkg's file lists (/var/lib/dpkg/info/*.list) and apk's database (/lib/apk/db/installed,
+F:/R: lines) say which paths a package installed; a setuid/setgid file listed there is the
+distribution's own (su, passwd, mount...). Paths are compared after folding the merged-/usr
+aliases (/bin == /usr/bin, /lib == /usr/lib...).
 """
 
 from __future__ import annotations
@@ -13,12 +14,17 @@ from dockgate.secrets.model import IN_FILE, RISKY_FILE, SecretFinding
 from dockgate.severity import Severity
 
 DPKG_INFO = "/var/lib/dpkg/info/"
+APK_INSTALLED = "/lib/apk/db/installed"
 TEMP_DIRS = ("/tmp", "/var/tmp")
 _USR_MERGED = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 
 
 def is_dpkg_list(path: str) -> bool:
     return path.startswith(DPKG_INFO) and path.endswith(".list")
+
+
+def is_package_file_list(path: str) -> bool:
+    return is_dpkg_list(path) or path == APK_INSTALLED
 
 
 def canonical(path: str) -> str:
@@ -32,6 +38,20 @@ def canonical(path: str) -> str:
 
 def parse_dpkg_list(data: bytes) -> set[str]:
     return {canonical(line) for line in data.decode("utf-8", "replace").splitlines() if line.startswith("/")}
+
+
+def parse_apk_installed(data: bytes) -> set[str]:
+    """Paths from apk's installed database: ``F:dir`` then ``R:file`` lines."""
+    paths: set[str] = set()
+    directory = ""
+    for line in data.decode("utf-8", "replace").splitlines():
+        if line.startswith("F:"):
+            directory = line[2:].strip("/")
+        elif line.startswith("R:"):
+            paths.add(canonical(f"/{directory}/{line[2:]}" if directory else f"/{line[2:]}"))
+        elif not line:
+            directory = ""
+    return paths
 
 
 def is_setid_executable(entry: FileEntry) -> bool:
@@ -77,9 +97,9 @@ class RiskyFiles:
             for gone in [p for p in table if _under(p, path, opaque)]:
                 del table[gone]
 
-    def add_package_list(self, data: bytes) -> None:
+    def add_package_list(self, path: str, data: bytes) -> None:
         self.saw_package_lists = True
-        self.packaged |= parse_dpkg_list(data)
+        self.packaged |= parse_apk_installed(data) if path == APK_INSTALLED else parse_dpkg_list(data)
 
     def private_key_file(self, entry: FileEntry) -> None:
         if entry.mode & 0o077:

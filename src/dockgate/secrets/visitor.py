@@ -12,7 +12,7 @@ from __future__ import annotations
 from dockgate.image.visitor import DIRECTORY, FileEntry
 from dockgate.secrets.allowlist import AllowList
 from dockgate.secrets.model import DELETED, IN_FILE, OVERWRITTEN, PRESENT, SECRET, SecretFinding, mask, sha256_hex
-from dockgate.secrets.risky import RiskyFiles, is_dpkg_list
+from dockgate.secrets.risky import RiskyFiles, is_package_file_list
 from dockgate.secrets.rules import BUILTIN_RULES, SecretRule
 from dockgate.secrets.scanner import DEFAULT_MAX_LINE_LENGTH, ContentScanner
 
@@ -56,7 +56,7 @@ class SecretScanner:
 
     def wants(self, entry: FileEntry) -> bool:
         path = entry.path
-        if self.risky is not None and is_dpkg_list(path):
+        if self.risky is not None and is_package_file_list(path):
             return True
         if entry.size <= 0:
             return False
@@ -71,8 +71,8 @@ class SecretScanner:
         return not self.allowlist.path_allowed(path)
 
     def on_file(self, entry: FileEntry, data: bytes) -> None:
-        if self.risky is not None and is_dpkg_list(entry.path):
-            self.risky.add_package_list(data)
+        if self.risky is not None and is_package_file_list(entry.path):
+            self.risky.add_package_list(entry.path, data)
             return
         matches = self.content.scan(data, entry.path, path_checked=True)
         if not matches:
