@@ -58,6 +58,11 @@ def test_history_commands() -> None:
     assert findings[2].rule_id == "npm-token"  # one finding per value: the specific rule wins
 
 
+def test_build_args_recorded_in_run_steps() -> None:
+    findings = scan_image_config(_config(history=["RUN |2 DB_PASSWORD=hunter22 VERSION=1.2 /bin/sh -c make install # buildkit"]))
+    assert [(f.rule_id, f.path, f.sha256) for f in findings] == [("env-secret", "history[0].created_by", sha256_hex("hunter22"))]
+
+
 def test_allowlist_applies_to_config() -> None:
     allow = AllowList(values=frozenset({"hunter2x"}))
     assert scan_image_config(_config(env=["DB_PASSWORD=hunter2x"]), allow) == []
