@@ -65,12 +65,12 @@ class CompiledRule:
 
 _KEY_BODY = r"[A-Za-z0-9+/=\s\\]{64,}"
 _ASSIGN = r"""["']?[ \t]{0,5}(?:=|:|:=|=>)[ \t]{0,5}["']?"""
-# Third-party package trees: generic assignments there are examples, docs and fixtures; the
-# rules for specific token formats still run on them.
 # Source code: assignments there name variables, so only quoted literals count.
 SOURCE_CODE = tuple(
     f"**/*.{ext}" for ext in ("py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "java", "kt", "scala", "rb", "php", "c", "h", "cc", "cpp", "hpp", "cs", "rs", "swift", "pl", "pm", "lua")
 )
+# Third-party package trees: generic assignments there are examples, docs and fixtures; the
+# rules for specific token formats still run on them.
 INSTALLED_PACKAGE_TREES = (
     "**/node_modules/**", "**/site-packages/**", "**/dist-packages/**", "/usr/lib/python3*/**", "/usr/share/**",
 )
