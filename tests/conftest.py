@@ -12,21 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from shared_paths import REPO_ROOT, SHARED
+
 pytest_plugins = ["registry_fixtures"]  # real registries on loopback (tests/registry_fixtures.py)
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _find_shared() -> Path | None:
-    configured = os.environ.get("DOCKGATE_SHARED")
-    candidates = [Path(configured)] if configured else [REPO_ROOT.parent / "shared"]
-    for candidate in candidates:
-        if (candidate / "images").is_dir() or (candidate / "osv-mirror").is_dir():
-            return candidate.resolve()
-    return None
-
-
-SHARED = _find_shared()
 
 
 @pytest.fixture(scope="session")

@@ -61,3 +61,20 @@ def test_bundled_example_inventory(capsys) -> None:
     names = {(p["type"], p["name"], p["version"]) for p in doc["packages"]}
     assert ("python", "requests", "2.19.0") in names and ("deb", "libssl3", "3.0.11-1~deb12u2") in names
     assert doc["os"]["version_id"] == "12"
+
+
+def test_output_to_a_device_writes_in_place(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert main(["sbom", str(REPO / "examples" / "images" / "hello.oci.tar"), "-f", "json", "-o", str(fifo)]) == 0
+    out, _ = reader.communicate(timeout=30)
+    assert json.loads(out)["schema"] == "dockgate.sbom/v1"
+    assert fifo.is_fifo()  # still a FIFO: never renamed over
+    assert main(["sbom", str(REPO / "examples" / "images" / "hello.oci.tar"), "-o", os.devnull]) == 0
+    assert Path(os.devnull).is_char_device()
+
+
+def test_output_to_a_directory_is_refused(capsys, tmp_path: Path) -> None:
+    assert main(["sbom", str(REPO / "examples" / "images" / "hello.oci.tar"), "-o", str(tmp_path)]) == 2
+    assert "is a directory" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """Write a command's result where the user asked: stdout or one file, nothing else.
 
-Files are written through a temporary file in the same directory and renamed, so an
-interrupted run never leaves a half-written report behind.
+Regular files are written through a temporary file in the same directory and renamed, so
+an interrupted run never leaves a half-written report behind. A target that exists and is
+not a regular file (/dev/null, a FIFO, /dev/stdout) is written in place, never replaced.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ def write_output(data: str | bytes, output: str | None) -> None:
         sys.stdout.buffer.flush()
         return
     target = Path(output)
+    if target.exists() and not target.is_file() and not target.is_dir():
+        try:
+            with open(target, "wb") as handle:
+                handle.write(raw)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    if target.is_dir():
+        raise UsageError(f"cannot write {output}: is a directory")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"cannot write {output}: directory {parent} does not exist")

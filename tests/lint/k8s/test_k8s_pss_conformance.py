@@ -13,7 +13,7 @@ import pytest
 from dockgate.lint.k8s.loader import LoadResult, load_file
 from dockgate.lint.k8s.pss import evaluate, parse_version
 from dockgate.lint.k8s.workloads import pod_template
-from conftest import SHARED
+from shared_paths import SHARED
 
 CONFORMANCE = SHARED / "conformance" / "pod-security" if SHARED else None
 
