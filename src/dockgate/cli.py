@@ -28,10 +28,11 @@ def _image_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "image",
         metavar="IMAGE",
-        help="docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG], rootfs:DIR, or a path (type detected)",
+        help="docker-archive:PATH, oci-archive:PATH, oci:DIR[:TAG], rootfs:DIR, registry/repo:tag, registry/repo@sha256:..., or a path (type detected)",
     )
     parser.add_argument("--platform", default=None, help="os/arch[/variant] to pick from a multi-platform index (default linux/amd64)")
     parser.add_argument("--max-file-size", type=_size, default=None, metavar="BYTES", help="largest single file read from a layer (default 512M)")
+    _signing_registry_options(parser)
 
 
 def _size(text: str) -> int:
@@ -255,6 +256,7 @@ def _add_scan(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--exit-code", type=int, default=1, metavar="N", help="exit code when reported findings remain (default 1; 0 to never fail)")
     p.add_argument("--ignorefile", metavar="PATH", default=None, help="YAML ignore file (default ./.dockgateignore when present)")
     p.add_argument("--vex", action="append", metavar="FILE", help="OpenVEX document; not_affected/fixed statements suppress findings (repeatable)")
+    _signing_registry_options(p)
     _common(p, ["table", "json", "sarif", "cyclonedx"], "table")
     p.set_defaults(handler=_run_scan)
 

@@ -7,7 +7,7 @@ visitors (the secret scanner, for instance) ride along on the same single pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from dockgate.catalog.base import FinalView
 from dockgate.catalog.os_release import OSReleaseCataloguer
@@ -22,6 +22,9 @@ from dockgate.image.source import open_image
 from dockgate.image.visitor import LayerVisitor
 from dockgate.image.walk import walk_layers
 from dockgate.progress import progress
+
+if TYPE_CHECKING:
+    from dockgate.registry.transport import TransportOptions
 
 
 @dataclass
@@ -66,9 +69,11 @@ def build_inventory(
     visitors: Sequence[LayerVisitor] = (),
     max_file_size: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    transport: TransportOptions | None = None,
 ) -> Inventory:
+    """Inventory ``image``; ``transport`` sets CA, plain-HTTP and timeouts for registry images."""
     limits = limits.with_file_size(max_file_size)
-    opened = open_image(image, Platform.parse(platform) if platform else None, limits)
+    opened = open_image(image, Platform.parse(platform) if platform else None, limits, transport)
     try:
         return inventory_of(opened, visitors, limits)
     finally:

@@ -10,7 +10,10 @@ from dockgate.output import write_output
 
 
 def run_sbom(args: argparse.Namespace) -> int:
-    inventory = build_inventory(args.image, platform=args.platform, max_file_size=args.max_file_size)
+    from dockgate.registry.options import transport_options_from_args
+
+    transport = transport_options_from_args(args)
+    inventory = build_inventory(args.image, platform=args.platform, max_file_size=args.max_file_size, transport=transport)
     if args.format == "json":
         from dockgate.report.sbom_json import render_json
 

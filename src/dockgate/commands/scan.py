@@ -23,7 +23,14 @@ def options_from_args(args: argparse.Namespace) -> ScanOptions:
         ignore_file=Path(args.ignorefile) if args.ignorefile else None,
         vex_files=tuple(Path(p) for p in args.vex or ()),
         scanners=parse_scanners(args.scanners),
+        transport=_transport(args),
     )
+
+
+def _transport(args: argparse.Namespace) -> object:
+    from dockgate.registry.options import transport_options_from_args
+
+    return transport_options_from_args(args)
 
 
 def render(result: ScanResult, fmt: str, output: str | None) -> str | bytes:

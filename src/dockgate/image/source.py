@@ -1,8 +1,10 @@
 """Turn what the user typed into an opened image.
 
 Accepted: ``docker-archive:PATH[:TAG]``, ``oci-archive:PATH[:TAG]``, ``oci:DIR[:TAG]``,
-``rootfs:DIR``, or a bare path whose type is detected (OCI layout directory, root
-filesystem directory, OCI archive, docker-archive).
+``rootfs:DIR``, ``docker://REF`` / ``registry:REF``, or a bare path whose type is detected
+(OCI layout directory, root filesystem directory, OCI archive, docker-archive). Anything that
+is not an existing path and looks like ``host[:port]/repo[:tag|@digest]`` is pulled from that
+registry.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dockgate.errors import InputError, UsageError
 from dockgate.image.blobstore import DirStore, TarStore
@@ -19,6 +22,9 @@ from dockgate.image.model import OpenedImage, Platform
 from dockgate.image.oci import open_oci
 
 TRANSPORTS = ("docker-archive", "oci-archive", "oci", "rootfs")
+
+if TYPE_CHECKING:
+    from dockgate.registry.transport import TransportOptions
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,12 @@ def is_rootfs(spec: ImageSpec) -> bool:
     return spec.transport is None and os.path.isdir(spec.path) and not os.path.exists(os.path.join(spec.path, "oci-layout"))
 
 
-def open_image(text: str, platform: Platform | None, limits: Limits) -> OpenedImage:
+def open_image(text: str, platform: Platform | None, limits: Limits, transport: "TransportOptions | None" = None) -> OpenedImage:
+    from dockgate.image.registry_source import looks_like_registry_reference, open_registry_image, registry_reference_text
+
+    explicit = registry_reference_text(text)
+    if explicit is not None or (not os.path.exists(text) and not text.startswith(TRANSPORTS) and looks_like_registry_reference(text)):
+        return open_registry_image(text, explicit if explicit is not None else text, platform, limits, transport)
     spec = parse_image_spec(text)
     path = Path(spec.path)
     if is_rootfs(spec):

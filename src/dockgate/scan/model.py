@@ -28,6 +28,7 @@ class ScanOptions:
     vex_files: tuple[Path, ...] = ()
     scanners: tuple[str, ...] = ("vuln", "secret")
     today: datetime.date | None = None  # for expiry checks (tests); default today (UTC)
+    transport: Any = None  # dockgate.registry.TransportOptions for registry images (None: defaults)
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def _load_target(options: ScanOptions, visitors: list) -> tuple[TargetInfo, list
         return TargetInfo(options.target, "sbom", sbom.name, None, sbom.os), sbom.packages, sbom, sbom.warnings
     from dockgate.inventory import build_inventory
 
-    inventory = build_inventory(options.target, platform=options.platform, visitors=visitors, max_file_size=options.max_file_size)
+    inventory = build_inventory(options.target, platform=options.platform, visitors=visitors, max_file_size=options.max_file_size, transport=options.transport)
     image = inventory.image
     info = TargetInfo(options.target, "image", image.name, image.manifest_digest or image.config_digest, inventory.os)
     return info, inventory.packages, inventory, list(inventory.warnings)
