@@ -1,8 +1,10 @@
 """Rebuild examples/images/hello.oci.tar, the small image bundled for the README's first command.
 
 It is a real OCI archive (gzip layers, correct digests) with a Debian-style package
-database, Python and npm packages at versions with known advisories, a secret that a later
-layer deletes, and a config that runs as root. Run: python examples/make_example_image.py
+database, Python and npm packages at versions with known advisories, fake credentials (a
+file of AWS keys, and a private key that a later layer deletes: still in the image), and a
+config that runs as root. Every secret is a throwaway made for this example.
+Run: python examples/make_example_image.py
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ Description: compression library - runtime
 """
 
 
+def _throwaway_key() -> str:
+    """A real Ed25519 private key from fixed bytes (so the archive is reproducible); it protects nothing."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(7, 39)))
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
 def dist_info(name: str, version: str) -> str:
     return f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nLicense: Apache-2.0\n"
 
@@ -71,7 +82,8 @@ def main(out: Path = HERE / "images" / "hello.oci.tar") -> Path:
         .add("app/node_modules/lodash/package.json", json.dumps({"name": "lodash", "version": "4.17.15", "license": "MIT"}))
         .add("app/node_modules/minimist/package.json", json.dumps({"name": "minimist", "version": "1.2.0", "license": "MIT"}))
         .add("app/server.py", "print('hello')\n", mode=0o755)
-        .add("root/.ssh/id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\nexample-not-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n", mode=0o600)
+        .add("root/.ssh/id_ed25519", _throwaway_key(), mode=0o600)
+        .add("app/.env", "APP_ENV=prod\nAWS_ACCESS_KEY_ID=AKIA4QWERTY7ZXCVB2NM\nAWS_SECRET_ACCESS_KEY=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\n")
     )
     cleanup = Layer(created_by="RUN rm /root/.ssh/id_ed25519 # buildkit").whiteout("root/.ssh/id_ed25519")
     config = {"config": {"Env": ["PATH=/usr/local/bin:/usr/bin:/bin"], "Cmd": ["python3", "/app/server.py"], "ExposedPorts": {"8080/tcp": {}}}}
