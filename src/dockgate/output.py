@@ -7,12 +7,11 @@ not a regular file (/dev/null, a FIFO, /dev/stdout) is written in place, never r
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from dockgate.errors import UsageError
+from dockgate.fsutil import atomic_write
 
 
 def write_output(data: str | bytes, output: str | None) -> None:
@@ -35,14 +34,7 @@ def write_output(data: str | bytes, output: str | None) -> None:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"cannot write {output}: directory {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-        os.replace(tmp, target)
+        atomic_write(target, raw)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None

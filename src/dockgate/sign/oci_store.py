@@ -12,11 +12,11 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dockgate.fsutil import atomic_write
 from dockgate.errors import InputError, LimitExceeded
 from dockgate.image.digest import digest_of, parse_digest
 
@@ -141,16 +141,9 @@ class OciLayoutStore:
         if target.is_symlink():
             raise InputError(f"{self.description}: {relative} is a symlink; refusing to replace it")
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
+            atomic_write(target, data)
         except OSError as exc:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
             raise InputError(f"{self.description}: cannot write {relative} ({exc.strerror or exc})") from None
 
     def write_blob(self, data: bytes) -> None:
