@@ -51,6 +51,9 @@ def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
     elif kind == "npm":
         ecosystem, name, version = "npm", package.name, package.version
     elif kind == "go-module":
+        if package.version == "(devel)":
+            # a main module built from a working tree carries no version; its code is the user's own
+            raise NotMatchable("built from a source tree ((devel)): nothing released to look up")
         ecosystem, name, version = "Go", package.name, package.version
     elif kind == "go-stdlib":
         try:
