@@ -71,3 +71,13 @@ def test_secrets_in_the_image_fail_the_gate(tmp_path, shared_dir, capsys) -> Non
     assert {"aws-access-key-id", "private-key"} <= rules
     assert all(r["policy"]["key"] == "rules.secrets.failOn (default)" and r["policy"]["line"] is None for r in secrets["reasons"])
     assert not any("AKIA" in r["message"] and len(r["message"].split("AKIA")[1]) > 20 for r in secrets["reasons"])  # masked
+
+
+def test_gate_scans_an_image_straight_from_a_registry(tmp_path, registry_app_image, database, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DOCKGATE_DB", str(database))
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("IGNORE", "[]"))
+    assert main(["gate", "--policy", str(policy), "--image", registry_app_image.reference, "-f", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    vulns = next(c for c in report["checks"] if c["name"] == "vulnerabilities")
+    assert any(r["blocking"] and r["severity"] in {"high", "critical"} for r in vulns["reasons"])
