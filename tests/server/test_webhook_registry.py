@@ -31,3 +31,22 @@ def test_validate_keys_the_cache_by_the_resolved_digest(start, client_for, regis
         assert response == {"uid": uid, "allowed": True}
     assert scanner.calls == [f"{registry_app_image.reference}@{registry_app_image.manifest_digest}"]
     assert running.server.engine.cache.get(registry_app_image.manifest_digest, "db-1", running.server.engine.policy.digest) is not None
+
+
+def test_cache_miss_runs_the_real_scanner_on_the_registry_image(start, client_for, registry_app_image, shared_dir, tmp_path, monkeypatch) -> None:
+    """No fixture scanner: a miss streams the image from the registry and scans it for real."""
+    from dockgate.cli import main
+    from dockgate.scan import gate_scan_outcome
+    from dockgate.vulndb import gate_database_info
+
+    db = tmp_path / "vulndb.sqlite"
+    assert main(["db", "update", "--db", str(db), "--mirror", str(shared_dir / "osv-mirror"), "--ecosystem", "PyPI", "--ecosystem", "Go"]) == 0
+    monkeypatch.setenv("DOCKGATE_DB", str(db))
+    policy = POLICY.replace("allowedRegistries: [registry.example.com]", "allowedRegistries: []").replace("requireDigest: true", "requireDigest: false")
+    policy = policy.replace("timeBudgetSeconds: 2", "timeBudgetSeconds: 25")
+    resolver = registry_digest_resolver(TransportOptions(connect_timeout=2, read_timeout=5))
+    running = start(policy, providers=Providers(vulnerabilities=gate_scan_outcome, database=gate_database_info, resolver=resolver), time_budget=25)
+    client = client_for(running)
+    response = client.post("/validate", json=review(pod(registry_app_image.reference)), timeout=30).json()["response"]
+    assert response["allowed"] is False
+    assert "PYSEC-" in response["status"]["message"] or "GO-" in response["status"]["message"]
