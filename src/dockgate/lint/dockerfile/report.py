@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from rich.table import Table
 
 from dockgate.lint.dockerfile.runner import FileResult
+from dockgate.lint.sarif import findings_sarif
 from dockgate.lint.engine import Finding, Rule
-from dockgate.report.sarif import SarifResult, SarifRule, sarif_log
 from dockgate.report.table import render_tables
 
 
@@ -78,26 +77,5 @@ def render_json(results: list[FileResult]) -> str:
 
 
 def render_sarif(results: list[FileResult], rules: list[Rule]) -> str:
-    declared = {rule.id: rule for rule in rules}
     findings = [f for r in results for f in r.findings]
-    for item in findings:
-        declared.setdefault(item.rule.id, item.rule)
-    sarif_rules = [
-        SarifRule(rule.id, rule.title, rule.severity, description=rule.rationale, help_text=rule.fix, tags=(rule.family, *rule.tags))
-        for rule in declared.values()
-    ]
-    sarif_results = [
-        SarifResult(
-            rule_id=item.rule.id,
-            message=item.message,
-            uri=item.location.file,
-            severity=item.severity,
-            line=item.location.line,
-            column=item.location.column,
-            end_line=item.location.end_line,
-            fingerprint=hashlib.sha256(f"{item.rule.id}|{item.location.file}|{item.obj}|{item.message}".encode()).hexdigest()[:32],
-            properties={"stage": item.obj or "", "instruction": item.field_path or ""},
-        )
-        for item in findings
-    ]
-    return json.dumps(sarif_log(sarif_rules, sarif_results), indent=2) + "\n"
+    return findings_sarif(findings, rules, lambda f: f"{f.rule.id}|{f.location.file}|{f.obj}|{f.message}", ("stage", "instruction"))

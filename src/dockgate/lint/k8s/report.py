@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 import orjson
 
 from rich.table import Table
 
+from dockgate.lint.sarif import findings_sarif
 from dockgate.lint.engine import Finding, Rule
 from dockgate.lint.k8s.loader import Diagnostic
-from dockgate.report.sarif import SarifResult, SarifRule, sarif_log
 from dockgate.report.table import render_tables
 
 
@@ -83,24 +81,4 @@ def _diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
 
 
 def render_sarif(findings: list[Finding], rules: list[Rule]) -> str:
-    declared = {rule.id: rule for rule in rules}
-    for item in findings:
-        declared.setdefault(item.rule.id, item.rule)
-    sarif_rules = [
-        SarifRule(rule.id, rule.title, rule.severity, description=rule.rationale, help_text=rule.fix, tags=(rule.family, *rule.tags))
-        for rule in declared.values()
-    ]
-    results = [
-        SarifResult(
-            rule_id=item.rule.id,
-            message=item.message,
-            uri=item.location.file,
-            severity=item.severity,
-            line=item.location.line,
-            column=item.location.column,
-            fingerprint=hashlib.sha256(f"{item.rule.id}|{item.location.file}|{item.obj}|{item.field_path}".encode()).hexdigest()[:32],
-            properties={"object": item.obj or "", "field": item.field_path or ""},
-        )
-        for item in findings
-    ]
-    return json.dumps(sarif_log(sarif_rules, results), indent=2) + "\n"
+    return findings_sarif(findings, rules, lambda f: f"{f.rule.id}|{f.location.file}|{f.obj}|{f.field_path}", ("object", "field"))
