@@ -17,7 +17,7 @@ def use_colour(output: str | None) -> bool:
 def render_tables(tables: list[Table | str], output: str | None) -> str:
     buffer = io.StringIO()
     colour = use_colour(output)
-    width = None if colour else 200
+    width = None if colour else 1000  # files and pipes: never fold a cell (paths stay greppable)
     console = Console(file=buffer, force_terminal=colour, no_color=not colour, width=width, highlight=False, soft_wrap=False)
     for table in tables:
         console.print(table)
