@@ -8,7 +8,7 @@ from typing import Any
 from rich.table import Table
 
 from dockgate.lint.dockerfile.runner import FileResult
-from dockgate.lint.sarif import findings_sarif
+from dockgate.lint.formats import finding_record, findings_sarif
 from dockgate.lint.engine import Finding, Rule
 from dockgate.report.table import render_tables
 
@@ -50,19 +50,7 @@ def _summary(results: list[FileResult]) -> str:
 
 
 def finding_dict(item: Finding) -> dict[str, Any]:
-    return {
-        "rule": item.rule.id,
-        "title": item.rule.title,
-        "severity": item.severity.name.lower(),
-        "message": item.message,
-        "file": item.location.file,
-        "line": item.location.line,
-        "column": item.location.column,
-        "endLine": item.location.end_line,
-        "stage": item.obj,
-        "instruction": item.field_path,
-        "fix": item.rule.fix,
-    }
+    return {**finding_record(item, ("stage", "instruction")), "endLine": item.location.end_line}
 
 
 def render_json(results: list[FileResult]) -> str:

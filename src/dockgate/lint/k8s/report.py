@@ -8,7 +8,7 @@ import orjson
 
 from rich.table import Table
 
-from dockgate.lint.sarif import findings_sarif
+from dockgate.lint.formats import finding_record, findings_sarif
 from dockgate.lint.engine import Finding, Rule
 from dockgate.lint.k8s.loader import Diagnostic
 from dockgate.report.table import render_tables
@@ -52,18 +52,7 @@ def _rank(name: str) -> int:
 
 
 def finding_dict(item: Finding) -> dict[str, Any]:
-    return {
-        "rule": item.rule.id,
-        "title": item.rule.title,
-        "severity": item.severity.name.lower(),
-        "message": item.message,
-        "file": item.location.file,
-        "line": item.location.line,
-        "column": item.location.column,
-        "object": item.obj,
-        "field": item.field_path,
-        "fix": item.rule.fix,
-    }
+    return finding_record(item, ("object", "field"))
 
 
 def render_json(findings: list[Finding], diagnostics: list[Diagnostic], settings: dict[str, Any]) -> str:

@@ -1,13 +1,30 @@
-"""SARIF for rule-engine findings (Dockerfile and Kubernetes alike), via report/sarif.py."""
+"""JSON records and SARIF for rule-engine findings, shared by the Dockerfile and Kubernetes reports."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable
+from typing import Any, Callable
 
 from dockgate.lint.engine import Finding, Rule
 from dockgate.report.sarif import SarifResult, SarifRule, sarif_log
+
+
+def finding_record(item: Finding, labels: tuple[str, str]) -> dict[str, Any]:
+    """One finding as JSON; ``labels`` name the keys for ``Finding.obj`` and ``Finding.field_path``."""
+    obj_label, field_label = labels
+    return {
+        "rule": item.rule.id,
+        "title": item.rule.title,
+        "severity": item.severity.name.lower(),
+        "message": item.message,
+        "file": item.location.file,
+        "line": item.location.line,
+        "column": item.location.column,
+        obj_label: item.obj,
+        field_label: item.field_path,
+        "fix": item.rule.fix,
+    }
 
 
 def findings_sarif(
