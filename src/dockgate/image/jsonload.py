@@ -1,12 +1,14 @@
-"""Bounded, strict JSON loading for manifests, indexes and configs."""
+"""Bounded, strict JSON loading: manifests, indexes and configs, and JSON documents on disk
+(SBOMs, VEX)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
 
-from dockgate.errors import InputError
+from dockgate.errors import InputError, LimitExceeded
 
 
 def load_json_object(data: bytes, what: str, limit: int) -> dict[str, Any]:
@@ -26,3 +28,16 @@ def require(obj: dict[str, Any], key: str, kind: type, what: str) -> Any:
     if not isinstance(value, kind):
         raise InputError(f"{what}: missing or invalid {key!r}")
     return value
+
+
+def read_json_file(path: Path, what: str, limit: int) -> Any:
+    """Parse the JSON file at ``path`` (``what`` names it in errors), refusing files over ``limit`` bytes."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise LimitExceeded(f"{path}: {what} of {size} bytes exceeds the {limit}-byte bound")
+        return orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None

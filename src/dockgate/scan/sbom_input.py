@@ -15,9 +15,9 @@ from typing import Any, Iterator
 
 from urllib.parse import unquote
 
-import orjson
 
 from dockgate.catalog.package import OSInfo, Package
+from dockgate.image.jsonload import read_json_file
 from dockgate.errors import InputError, LimitExceeded
 
 MAX_SBOM_BYTES = 512 << 20
@@ -57,15 +57,7 @@ def sniff_sbom(path: Path) -> str | None:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_SBOM_BYTES:
-            raise LimitExceeded(f"{path}: SBOM of {size} bytes exceeds {MAX_SBOM_BYTES}")
-        document = orjson.loads(path.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    document = read_json_file(path, "SBOM", MAX_SBOM_BYTES)
     if not isinstance(document, dict):
         raise InputError(f"{path}: an SBOM must be a JSON object")
     return document

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 
+from dockgate.image.jsonload import read_json_file
 from dockgate.errors import InputError
 
 MAX_VEX_BYTES = 64 << 20
@@ -49,15 +49,7 @@ def _ids(product: Any) -> list[str]:
 
 
 def load_vex(path: Path) -> list[VexStatement]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_VEX_BYTES:
-            raise InputError(f"{path}: VEX document of {size} bytes is too large")
-        document = orjson.loads(path.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    document = read_json_file(path, "VEX document", MAX_VEX_BYTES)
     if not isinstance(document, dict) or not str(document.get("@context", "")).startswith("https://openvex.dev/ns"):
         raise InputError(f"{path}: not an OpenVEX document (@context https://openvex.dev/ns...)")
     statements = document.get("statements")
