@@ -5,7 +5,9 @@
    own package names: PyPI, Go modules and Debian 11 source packages (with ``upstream``
    qualifiers), about one in ten at a vulnerable version, the rest at a fixed one, plus unknown names.
 3. Times `python -m dockgate scan SBOM -f json` and `python -c "import dockgate"`, both as fresh
-   processes, best of --repeat runs, and prints the ratio (target <= 3.0).
+   processes, best of --repeat runs, and prints the ratio (target <= 3.0). Also prints, on the
+   same scale, a process that merely imports argparse, sqlite3 and orjson: the part of any
+   implementation's time that no matching strategy can remove.
 
 Not a test. Run: .venv/bin/python bench/rescan.py [--count 5000] [--repeat 7]
 """
@@ -27,6 +29,9 @@ import orjson
 from dockgate.versions import VersionError, comparator_for
 
 REPO = Path(__file__).resolve().parent.parent
+# The standard and pinned modules a JSON-writing SBOM re-scan cannot avoid: argument parsing,
+# the SQLite database, a fast JSON codec; shown beside the ratio so the target can be judged.
+FLOOR = "import argparse, sqlite3, orjson"
 
 
 def best_time(command: list[str], repeat: int, expect: set[int]) -> tuple[float, float]:
@@ -64,9 +69,9 @@ def make_sbom(db: Path, count: int, seed: int) -> dict:
     for ecosystem, purl_type, share in plan:
         comparator = comparator_for(ecosystem)
         fixes: dict[str, list[str]] = {}
-        for name, ranges in connection.execute("SELECT name, ranges FROM affected WHERE ecosystem = ?", (ecosystem,)):
+        for name, entries in connection.execute("SELECT name, entries FROM matchindex WHERE ecosystem = ?", (ecosystem,)):
             found = fixes.setdefault(name, [])
-            found.extend(value for _, evs in orjson.loads(ranges) for code, value in evs if code == "f")
+            found.extend(value for entry in orjson.loads(entries)["e"] for *_, fixed_at in entry[2] for _, value in fixed_at)
         names = sorted(fixes)
         rng.shuffle(names)
         for name in names[: int(count * share * 0.9)]:
@@ -116,10 +121,12 @@ def main() -> int:
         scan_time, scan_cpu = best_time(scan, args.repeat, {0, 1})
         findings = len(orjson.loads((Path(tmp) / "out.json").read_bytes())["vulnerabilities"])
         import_time, import_cpu = best_time([sys.executable, "-c", "import dockgate"], args.repeat, {0})
+        floor_time, _ = best_time([sys.executable, "-c", FLOOR], args.repeat, {0})
         in_process = _in_process(sbom, db)
     print(f"packages: {args.count}, findings: {findings}")
     print(f"rescan: {scan_time * 1000:.1f} ms, import dockgate: {import_time * 1000:.1f} ms, ratio {scan_time / import_time:.2f} (target <= 3.0)")
     print(f"in-process scan + JSON (imports done, caches cold): {in_process * 1000:.1f} ms, ratio {in_process / import_time:.2f}")
+    print(f"floor, a process that only imports what any such command needs ({FLOOR[7:]}): {floor_time * 1000:.1f} ms, ratio {floor_time / import_time:.2f}")
     print(f"CPU time (less sensitive to a busy machine): {scan_cpu * 1000:.1f} ms vs {import_cpu * 1000:.1f} ms, ratio {scan_cpu / import_cpu:.2f}")
     return 0
 

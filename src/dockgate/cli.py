@@ -1,8 +1,9 @@
 """Command line: parse arguments, call the package that does the work, map errors to exit codes.
 
 Exit codes everywhere: 0 clean, 1 findings at or above the threshold, 2 usage or input error.
-Each subcommand is declared by one ``_add_<name>`` function below; the work itself lives in
-the concern's package and is imported lazily, so ``dockgate --help`` stays fast.
+Each subcommand is one :class:`Command` (name, help, a ``_configure_<name>`` function that adds
+its options); only the subcommand being run is configured, and the work itself lives in the
+concern's package and is imported lazily, so starting any command stays fast.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from dockgate import __version__
@@ -49,8 +51,7 @@ def _size(text: str) -> int:
 # --- sbom -------------------------------------------------------------------------------
 
 
-def _add_sbom(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sbom", help="inventory every package in an image (SBOM)")
+def _configure_sbom(p: argparse.ArgumentParser) -> None:
     _image_options(p)
     _common(p, ["table", "json", "cyclonedx", "spdx"], "table")
     p.set_defaults(handler=_run_sbom)
@@ -65,8 +66,7 @@ def _run_sbom(args: argparse.Namespace) -> int:
 # --- policy -----------------------------------------------------------------------------
 
 
-def _add_policy(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("policy", help="write, show and validate the policy file (init, schema, check)")
+def _configure_policy(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="policy_action", metavar="ACTION")
     actions.required = True
     init = actions.add_parser("init", help="write a commented starting policy with strict defaults")
@@ -89,8 +89,7 @@ def _run_policy(args: argparse.Namespace) -> int:
 # --- gate -------------------------------------------------------------------------------
 
 
-def _add_gate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("gate", help="run every check the policy asks for; one verdict, PASS or FAIL")
+def _configure_gate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", required=True, metavar="FILE", help="policy file (see `dockgate policy init`)")
     p.add_argument("--image", metavar="REF", default=None, help="image to judge (same forms as sbom, or a registry reference)")
     p.add_argument("--dockerfile", metavar="PATH", default=None, help="Dockerfile to judge")
@@ -111,8 +110,7 @@ def _run_gate(args: argparse.Namespace) -> int:
 # --- serve ------------------------------------------------------------------------------
 
 
-def _add_serve(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="HTTPS Kubernetes admission webhook applying the policy")
+def _configure_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument("--policy", required=True, metavar="FILE", help="policy file")
     p.add_argument("--listen", default="0.0.0.0:8443", metavar="HOST:PORT", help="address to listen on (default 0.0.0.0:8443)")
     p.add_argument("--tls-cert", metavar="PATH", default=None, help="PEM certificate (chain)")
@@ -147,14 +145,14 @@ def _signing_registry_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--registry-timeout", type=float, default=60.0, metavar="SECONDS", help="network timeout per registry read (default 60)")
 
 
-def _add_signing(sub: argparse._SubParsersAction) -> None:
-    keygen = sub.add_parser("keygen", help="create a cosign-compatible key pair (cosign.key encrypted, cosign.pub)")
+def _configure_keygen(keygen: argparse.ArgumentParser) -> None:
     keygen.add_argument("--key-prefix", default="cosign", metavar="PATH", help="write PATH.key and PATH.pub (default: cosign)")
     keygen.add_argument("--force", action="store_true", help="overwrite existing key files")
     _common(keygen, ["text", "json"], "text")
     keygen.set_defaults(handler=_run_signing)
 
-    sign = sub.add_parser("sign", help="sign an image's manifest digest the way cosign does (registry, oci:DIR or dir:PATH)")
+
+def _configure_sign(sign: argparse.ArgumentParser) -> None:
     sign.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or dir:PATH")
     sign.add_argument("--key", required=True, metavar="KEY", help="cosign private key (passphrase from DOCKGATE_PASSWORD or COSIGN_PASSWORD, or a prompt)")
     sign.add_argument("--reference", metavar="REF", default=None, help="docker-reference to put in the payload (default: the image's repository)")
@@ -163,7 +161,8 @@ def _add_signing(sub: argparse._SubParsersAction) -> None:
     _common(sign, ["text", "json"], "text")
     sign.set_defaults(handler=_run_signing)
 
-    verify = sub.add_parser("verify", help="verify cosign signatures; exit 0 only if one valid signature binds the image digest")
+
+def _configure_verify(verify: argparse.ArgumentParser) -> None:
     verify.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or dir:PATH")
     verify.add_argument("--key", action="append", default=[], metavar="KEY", help="trusted public key (PEM); repeat for several keys")
     verify.add_argument("--reference", metavar="REF", default=None, help="also require the signed docker-reference to be exactly REF")
@@ -172,7 +171,8 @@ def _add_signing(sub: argparse._SubParsersAction) -> None:
     _common(verify, ["text", "json"], "text")
     verify.set_defaults(handler=_run_signing)
 
-    attest = sub.add_parser("attest", help="attach a signed in-toto attestation (DSSE) the way cosign does")
+
+def _configure_attest(attest: argparse.ArgumentParser) -> None:
     attest.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:... or oci:DIR[:TAG]")
     attest.add_argument("--key", required=True, metavar="KEY", help="cosign private key (passphrase from DOCKGATE_PASSWORD or COSIGN_PASSWORD, or a prompt)")
     attest.add_argument("--type", required=True, choices=["cyclonedx", "vuln"], help="predicate type")
@@ -182,7 +182,8 @@ def _add_signing(sub: argparse._SubParsersAction) -> None:
     _common(attest, ["text", "json"], "text")
     attest.set_defaults(handler=_run_signing)
 
-    verify_att = sub.add_parser("verify-attestation", help="verify attestations; exit 0 only if one valid attestation binds the image digest")
+
+def _configure_verify_attestation(verify_att: argparse.ArgumentParser) -> None:
     verify_att.add_argument("image", metavar="IMAGE", help="registry/repo:tag, registry/repo@sha256:... or oci:DIR[:TAG]")
     verify_att.add_argument("--key", action="append", default=[], metavar="KEY", help="trusted public key (PEM); repeat for several keys")
     verify_att.add_argument("--type", choices=["cyclonedx", "vuln"], default=None, help="require this predicate type")
@@ -200,8 +201,7 @@ def _run_signing(args: argparse.Namespace) -> int:
 # --- k8s --------------------------------------------------------------------------------
 
 
-def _add_k8s(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("k8s", help="check Kubernetes manifests: Pod Security Standards and best practices")
+def _configure_k8s(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", metavar="PATH", nargs="+", help="manifest files (YAML/JSON), folders (recursive) or - for stdin")
     p.add_argument("--pss-level", default="restricted", choices=["baseline", "restricted"], help="Pod Security Standards level (default restricted)")
     p.add_argument("--pss-version", default="latest", metavar="vMAJOR.MINOR", help="Pod Security admission version whose semantics apply, e.g. v1.25 (default latest)")
@@ -221,8 +221,7 @@ def _run_k8s(args: argparse.Namespace) -> int:
 # --- db / scan (vulnerabilities) -------------------------------------------------------
 
 
-def _add_db(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("db", help="vulnerability database: update from an OSV mirror, show status")
+def _configure_db(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="db_action", metavar="ACTION")
     actions.required = True
     update = actions.add_parser("update", help="download OSV data and rebuild the database atomically")
@@ -244,8 +243,7 @@ def _run_db(args: argparse.Namespace) -> int:
     return run_db(args)
 
 
-def _add_scan(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("scan", help="find known vulnerabilities in an image or an SBOM file (OSV)")
+def _configure_scan(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET", help="an image (same forms as sbom) or a CycloneDX/SPDX JSON SBOM file")
     p.add_argument("--platform", default=None, help="os/arch[/variant] to pick from a multi-platform index (default linux/amd64)")
     p.add_argument("--max-file-size", type=_size, default=None, metavar="BYTES", help="largest single file read from a layer (default 512M)")
@@ -270,8 +268,7 @@ def _run_scan(args: argparse.Namespace) -> int:
 # --- secrets ----------------------------------------------------------------------------
 
 
-def _add_secrets(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("secrets", help="find secrets and risky files in a plain directory or file")
+def _configure_secrets(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="directory (walked without following symlinks), file, or docker-archive:/oci-archive:/oci: image")
     p.add_argument("--max-file-size", type=_size, default=None, metavar="BYTES", help="skip files larger than this (default 10M)")
     p.add_argument("--allowlist", metavar="YAML", default=None, help="allow-list file (values, patterns, paths, rules) added to the defaults")
@@ -290,14 +287,12 @@ def _run_secrets(args: argparse.Namespace) -> int:
 # --- lint (Dockerfile) / rules ----------------------------------------------------------
 
 
-def _add_lint(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "lint",
-        help="check Dockerfiles: base images, users, secrets, installs, multi-stage builds",
-        description="Check Dockerfiles with Docker's own parser. Exit codes: 0 no finding at or above the "
+def _configure_lint(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Check Dockerfiles with Docker's own parser. Exit codes: 0 no finding at or above the "
         "threshold, 1 findings at or above --severity-threshold, 2 a file could not be read or parsed "
         "(the other files are still checked). Suppress one finding with a comment on the line(s) right "
-        "above the instruction: '# dockgate:ignore DG-DF-012 reason'.",
+        "above the instruction: '# dockgate:ignore DG-DF-012 reason'."
     )
     p.add_argument("paths", metavar="DOCKERFILE", nargs="+", help="Dockerfile(s) to check")
     p.add_argument("--select", action="append", default=None, metavar="RULES", help="run only these rule ids or prefixes (comma-separated, e.g. DG-DF-00,DG-DF-014)")
@@ -316,8 +311,7 @@ def _run_lint(args: argparse.Namespace) -> int:
     return run_lint(args)
 
 
-def _add_rules(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("rules", help="list every lint rule (Dockerfile, Kubernetes, ...) with severity, rationale and fix")
+def _configure_rules(p: argparse.ArgumentParser) -> None:
     p.add_argument("--select", action="append", default=None, metavar="RULES", help="only these rule ids, prefixes or families (comma-separated)")
     p.add_argument("--ignore", action="append", default=None, metavar="RULES", help="leave out these rule ids, prefixes or families")
     _common(p, ["table", "json"], "table")
@@ -332,22 +326,35 @@ def _run_rules(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------------------
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_sbom,
-    _add_policy,
-    _add_gate,
-    _add_serve,
-    _add_signing,
-    _add_k8s,
-    _add_db,
-    _add_scan,
-    _add_secrets,
-    _add_lint,
-    _add_rules,
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+
+
+COMMANDS: list[Command] = [
+    Command("sbom", "inventory every package in an image (SBOM)", _configure_sbom),
+    Command("policy", "write, show and validate the policy file (init, schema, check)", _configure_policy),
+    Command("gate", "run every check the policy asks for; one verdict, PASS or FAIL", _configure_gate),
+    Command("serve", "HTTPS Kubernetes admission webhook applying the policy", _configure_serve),
+    Command("keygen", "create a cosign-compatible key pair (cosign.key encrypted, cosign.pub)", _configure_keygen),
+    Command("sign", "sign an image's manifest digest the way cosign does (registry, oci:DIR or dir:PATH)", _configure_sign),
+    Command("verify", "verify cosign signatures; exit 0 only if one valid signature binds the image digest", _configure_verify),
+    Command("attest", "attach a signed in-toto attestation (DSSE) the way cosign does", _configure_attest),
+    Command("verify-attestation", "verify attestations; exit 0 only if one valid attestation binds the image digest", _configure_verify_attestation),
+    Command("k8s", "check Kubernetes manifests: Pod Security Standards and best practices", _configure_k8s),
+    Command("db", "vulnerability database: update from an OSV mirror, show status", _configure_db),
+    Command("scan", "find known vulnerabilities in an image or an SBOM file (OSV)", _configure_scan),
+    Command("secrets", "find secrets and risky files in a plain directory or file", _configure_secrets),
+    Command("lint", "check Dockerfiles: base images, users, secrets, installs, multi-stage builds", _configure_lint),
+    Command("rules", "list every lint rule (Dockerfile, Kubernetes, ...) with severity, rationale and fix", _configure_rules),
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or with ``only`` one whose other subcommands are listed but not configured
+    (parsing ``only``'s arguments then costs a fraction of building every subcommand)."""
     parser = argparse.ArgumentParser(
         prog="dockgate",
         description="Container deployment security: SBOM, vulnerabilities, secrets, config checks, signing, policy.",
@@ -355,14 +362,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dockgate {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for add in COMMANDS:
-        add(sub)
+    for command in COMMANDS:
+        subparser = sub.add_parser(command.name, help=command.help)
+        if only is None or command.name == only:
+            command.configure(subparser)
     return parser
 
 
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` asks for (the first word that is not an option), if any."""
+    first = next((word for word in argv if not word.startswith("-")), None)
+    return first if any(command.name == first for command in COMMANDS) else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    command = _command_named(words)
+    parser = build_parser(only=command) if command is not None else build_parser()
+    args = parser.parse_args(words)
     handler: Handler = args.handler
     try:
         return handler(args)

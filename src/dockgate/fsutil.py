@@ -7,13 +7,12 @@ exclusively without following symlinks. ``mode`` is filtered by the umask, as fo
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 
 def atomic_write(target: Path, data: bytes, mode: int = 0o666) -> None:
     """Replace ``target`` with ``data``; raises OSError (nothing left behind) on failure."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -24,7 +24,7 @@ from dockgate.image.walk import walk_layers
 from dockgate.progress import progress
 
 if TYPE_CHECKING:
-    from dockgate.registry.transport import TransportOptions
+    from dockgate.registry.settings import TransportOptions
 
 
 @dataclass

@@ -98,6 +98,11 @@ def test_go_module_and_stdlib(rules_db: Path) -> None:
     assert ids(rules_db, pkg("go-stdlib", "stdlib", "1.20.4")) == set()
 
 
+@pytest.mark.parametrize("spelling", ["go1.20rc1", "v1.20.0-rc.1", "1.20.0-rc.1", "go1.20.0rc1"])
+def test_stdlib_versions_in_toolchain_or_semver_form_match_alike(rules_db: Path, spelling: str) -> None:
+    assert ids(rules_db, pkg("go-stdlib", "stdlib", spelling)) == {"R-STDLIB"}
+
+
 def test_debian_by_source_package_and_release(rules_db: Path) -> None:
     binary = pkg("deb", "libssl3", "3.0.8-1+b1", source_name="openssl", source_version="3.0.8-1")
     assert ids(rules_db, binary) == {"DSA-1"}
@@ -147,6 +152,16 @@ def test_unparsable_version_is_unmatched_with_warning(rules_db: Path) -> None:
     assert [u.package for u in report.unmatched] == [broken, unsupported, report.unmatched[2].package]
     assert any("fixedpkg" in w and "not a version!" in w for w in report.warnings)
     assert not report.findings
+
+
+def test_unparsable_version_is_unmatched_even_when_every_range_is_broken(tmp_path: Path) -> None:
+    broken_record = osv("R-BROKEN", [affected("PyPI", "oddpkg", rng(("introduced", "0"), ("fixed", "2019-09-12")))])
+    db = build_db_from_records(tmp_path, [broken_record], "broken")
+    with VulnDatabase(db) as database:
+        good = match_packages([pkg("python", "oddpkg", "1.0")], DEBIAN, database)
+        bad = match_packages([pkg("python", "oddpkg", "2019-09-12")], DEBIAN, database)
+    assert not good.findings and not good.unmatched and any("R-BROKEN" in w and "2019-09-12" in w for w in good.warnings)
+    assert [u.package.version for u in bad.unmatched] == ["2019-09-12"] and any("not matched" in w for w in bad.warnings)
 
 
 def test_missing_ecosystem_is_named(rules_db: Path) -> None:

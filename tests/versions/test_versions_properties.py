@@ -111,6 +111,8 @@ def _check_total_order(ecosystem: str, a: str, b: str, c: str) -> None:
     if comparator.compare(a, b) <= 0 and comparator.compare(b, c) <= 0:
         assert comparator.compare(a, c) <= 0
     assert comparator.key(a) == ka  # stable (cached) keys
+    sa, sb = comparator.sort_key(a), comparator.sort_key(b)
+    assert (sa > sb) - (sa < sb) == (ka > kb) - (ka < kb)  # the stored string form keeps the order
 
 
 def _property(ecosystem: str):

@@ -51,4 +51,4 @@ def test_git_ranges_dropped_and_names_normalised() -> None:
         {"id": "A", "modified": "x", "affected": [{"package": {"ecosystem": "PyPI", "name": "Foo.Bar_baz"}, "ranges": [{"type": "GIT", "repo": "r", "events": [{"introduced": "0"}]}, {"type": "ECOSYSTEM", "events": [{"introduced": "1"}]}]}]},
         "t",
     )
-    assert row is not None and row.affected[0].name == "foo-bar-baz" and row.affected[0].ranges == b'[["ECOSYSTEM",[["i","1"]]]]'
+    assert row is not None and row.affected[0].name == "foo-bar-baz" and row.affected[0].ranges == [["ECOSYSTEM", [["i", "1"]]]]

@@ -57,8 +57,9 @@ def test_records_keep_aliases_severity_references_and_fixed(osv_db: Path) -> Non
         advisory = database.advisories(["PYSEC-2018-28"])["PYSEC-2018-28"]
         assert "CVE-2018-18074" in advisory.aliases
         assert orjson.loads(advisory.references)
-        rows = list(database.affected_for("PyPI", ["requests"]))
-    assert any(r.advisory_id == "PYSEC-2018-28" and b'"f","2.20.0"' in r.ranges for r in rows)
+        entries = [entry for _, raw in database.match_rows("PyPI", ["requests"]) for entry in orjson.loads(raw)["e"]]
+    fixed = {entry[0]: [value for kind, *_, fixed_at in entry[2] for _, value in fixed_at] for entry in entries}
+    assert "2.20.0" in fixed["PYSEC-2018-28"]
 
 
 def test_withdrawn_records_are_skipped(osv_db: Path) -> None:
@@ -79,7 +80,7 @@ def test_single_ecosystem_update_keeps_the_others(tmp_path: Path, shared_dir: Pa
     with VulnDatabase(db) as database:
         sources = {s.source: s.records for s in database.status().sources}
         assert sources == {"old": 1, "Alpine": 2439}
-        assert list(database.affected_for("PyPI", ["demo"]))
+        assert list(database.match_rows("PyPI", ["demo"]))
 
 
 def test_single_zip_input(tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_single_zip_input(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite"
     assert main(["db", "update", "--mirror", str(archive), "--db", str(db)]) == 0
     with VulnDatabase(db) as database:
-        assert [r.advisory_id for r in database.affected_for("PyPI", ["some-pkg"])] == ["A-1"]
+        assert [entry[0] for _, raw in database.match_rows("PyPI", ["some-pkg"]) for entry in orjson.loads(raw)["e"]] == ["A-1"]
 
 
 def _mirror_with(tmp_path: Path, data: bytes) -> Path:

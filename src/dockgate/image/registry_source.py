@@ -15,7 +15,7 @@ from dockgate.image.jsonload import load_json_object
 from dockgate.image.limits import Limits
 from dockgate.image.model import DEFAULT_PLATFORM, OpenedImage, Platform
 from dockgate.registry import RegistryClient, parse_reference
-from dockgate.registry.transport import TransportOptions
+from dockgate.registry.settings import TransportOptions
 
 _REGISTRY_PREFIXES = ("docker://", "registry:")
 

@@ -24,7 +24,7 @@ from dockgate.image.oci import open_oci
 TRANSPORTS = ("docker-archive", "oci-archive", "oci", "rootfs")
 
 if TYPE_CHECKING:
-    from dockgate.registry.transport import TransportOptions
+    from dockgate.registry.settings import TransportOptions
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Public API: :func:`match_packages` (packages + OS -> :class:`MatchReport`), the 
 
 from dockgate.match.matcher import match_packages
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
-from dockgate.match.severity import Assessment, assess
+from dockgate.vulndb.severity import Assessment, assess
 from dockgate.match.targets import Lookup, NotMatchable, lookup_for
 
 __all__ = ["Assessment", "Lookup", "MatchReport", "NotMatchable", "Unmatched", "VulnFinding", "assess", "lookup_for", "match_packages"]

@@ -1,30 +1,57 @@
-"""Match packages to advisories: group by ecosystem, one indexed lookup per batch of names,
-evaluate each affected entry with the ecosystem's comparator, merge aliases per package."""
+"""Match packages to advisories: one match-index row per package name (indexed lookups, in
+batches), each compiled range decided by a binary search on order-preserving keys, aliases
+merged per package.
+
+A package's version is parsed only when a row exists for its name and the version is not one
+of the row's own event versions (whose keys the database already holds). A version the
+ecosystem cannot parse makes the package unmatched, with a warning, never silently dropped.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import orjson
 
 from dockgate.catalog.package import OSInfo, Package
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
-from dockgate.match.ranges import EntryEvaluator
-from dockgate.match.severity import Assessment, assess
-from dockgate.severity import Severity
 from dockgate.match.targets import Lookup, NotMatchable, lookup_for
+from dockgate.severity import Severity
+from dockgate.versions import Comparator, VersionError, comparator_for
+from dockgate.vulndb.matchindex import ECOSYSTEM_KIND, SEMVER_KIND, in_range, installed_rank, semver_comparator
 from dockgate.vulndb.store import Advisory, VulnDatabase
 
 
 class _Hit:
-    __slots__ = ("advisory_id", "fixed", "severity")
+    __slots__ = ("advisory_id", "fixed", "assessment")
 
-    def __init__(self, advisory_id: str, fixed: list[str], severity: bytes | None) -> None:
+    def __init__(self, advisory_id: str, fixed: list[tuple[int, str]], assessment: list[Any] | None) -> None:
         self.advisory_id = advisory_id
-        self.fixed = fixed
-        self.severity = severity
+        self.fixed = fixed  # (position in the row's ordering, version) of fixed versions above the installed one
+        self.assessment = assessment  # [level, score, vector] of the affected entry, if it has its own
+
+
+class _Row:
+    """One match-index row, with the version -> position maps built when first needed."""
+
+    __slots__ = ("listed", "entries", "_positions")
+
+    def __init__(self, raw: bytes) -> None:
+        data = orjson.loads(raw)
+        self.listed: dict[str, list[list[str]]] = data["v"]
+        self.entries: list[list[Any]] = data["e"]
+        self._positions: dict[str, dict[str, int]] = {}
+
+    def position(self, kind: str) -> dict[str, int]:
+        found = self._positions.get(kind)
+        if found is None:
+            found = self._positions[kind] = {pair[1]: number for number, pair in enumerate(self.listed.get(kind, ()))}
+        return found
+
+
+class _Unparsable(Exception):
+    """The installed version cannot be parsed by the ecosystem's rules."""
 
 
 def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnDatabase) -> MatchReport:
@@ -34,43 +61,87 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
         try:
             lookup = lookup_for(package, os_info)
         except NotMatchable as exc:
-            report.unmatched.append(Unmatched(package, str(exc)))
-            if "version" in str(exc):
-                report.warnings.append(f"{package.type} package {package.name} {package.version!r} not matched: {exc}")
+            _unmatched(report, package, str(exc))
             continue
         lookups[lookup.ecosystem][lookup.name].append((package, lookup))
         if lookup.name == "stdlib" and package.type == "go-stdlib":
             # the Go vulnerability database files cmd/go and linker issues under "toolchain"
-            toolchain = Lookup(lookup.ecosystem, "toolchain", lookup.version)
-            lookups[lookup.ecosystem]["toolchain"].append((package, toolchain))
+            lookups[lookup.ecosystem]["toolchain"].append((package, Lookup(lookup.ecosystem, "toolchain", lookup.version)))
     report.missing_sources = _missing_sources(lookups.keys(), database)
     hits: dict[int, tuple[Package, Lookup, list[_Hit]]] = {}
     problems: set[str] = set()
+    failed: set[int] = set()
     for ecosystem, by_name in lookups.items():
-        evaluator = EntryEvaluator(ecosystem)
-        for entry in database.affected_for(ecosystem, by_name.keys()):
-            ranges = orjson.loads(entry.ranges)
-            for package, lookup in by_name[entry.name]:
-                issues: list[str] = []
-                listed = _listed(entry.versions, lookup.version)
-                affected = listed or evaluator.affects(lookup.version, ranges, None, issues)
-                problems.update(f"{entry.advisory_id}: {issue}" for issue in issues)
-                if affected:
-                    slot = hits.setdefault(id(package), (package, lookup, []))
-                    slot[2].append(_Hit(entry.advisory_id, evaluator.fixed_versions(lookup.version, ranges), entry.severity))
+        comparators = {ECOSYSTEM_KIND: comparator_for(ecosystem), SEMVER_KIND: semver_comparator(ecosystem)}
+        for name, raw in database.match_rows(ecosystem, by_name.keys()):
+            row = _Row(raw)
+            for package, lookup in by_name[name]:
+                if id(package) in failed:
+                    continue
+                try:
+                    found = _evaluate(row, lookup.version, comparators, problems)
+                except _Unparsable as exc:
+                    failed.add(id(package))
+                    _unmatched(report, package, str(exc))
+                    continue
+                if found:
+                    hits.setdefault(id(package), (package, lookup, []))[2].extend(found)
     report.warnings.extend(sorted(problems))
-    advisories = database.advisories({hit.advisory_id for _, _, found in hits.values() for hit in found})
+    order = {id(package): index for index, package in enumerate(packages)}
+    report.unmatched.sort(key=lambda u: order.get(id(u.package), 0))
+    advisories = database.advisories({hit.advisory_id for package, _, found in hits.values() if id(package) not in failed for hit in found})
     for package, lookup, found in hits.values():
-        report.findings.extend(_merge(package, lookup, found, advisories))
-    report.findings.sort(key=lambda f: (f.package.name.lower(), f.package.version, f.package.path, -int(f.severity), f.id))
+        if id(package) not in failed:
+            report.findings.extend(_merge(package, lookup, found, advisories))
+    report.findings.sort(key=lambda f: (f.package.name.lower(), f.package.version, f.package.path, -f.severity, f.id))
     return report
 
 
-def _listed(versions: bytes | None, version: str) -> bool:
-    """Whether ``version`` is in the entry's explicit versions (JSON list decoded only on a hit)."""
-    if not versions or orjson.dumps(version) not in versions:
-        return False
-    return version in orjson.loads(versions)
+def _unmatched(report: MatchReport, package: Package, reason: str) -> None:
+    report.unmatched.append(Unmatched(package, reason))
+    if "version" in reason:
+        report.warnings.append(f"{package.type} package {package.name} {package.version!r} not matched: {reason}")
+
+
+def _evaluate(row: _Row, version: str, comparators: dict[str, Comparator], problems: set[str]) -> list[_Hit]:
+    """The entries of one match-index row that cover ``version``."""
+    ranks: dict[str, int | None] = {}
+
+    def rank_for(kind: str, advisory_id: str) -> int | None:
+        if kind not in ranks:
+            position = row.position(kind)
+            key = None
+            if version not in position:
+                try:
+                    key = comparators[kind].sort_key(version)
+                except VersionError as exc:
+                    if kind == ECOSYSTEM_KIND:
+                        raise _Unparsable(str(exc)) from None
+                    problems.add(f"{advisory_id}: {exc}")
+                    ranks[kind] = None
+                    return None
+            ranks[kind] = installed_rank(row.listed.get(kind, []), position, version, key)
+        return ranks[kind]
+
+    rank_for(ECOSYSTEM_KIND, "")  # the installed version must parse, whatever the row's ranges are
+    found = []
+    for advisory_id, versions, ranges, assessment in row.entries:
+        affected = bool(versions) and version in versions
+        fixed: list[tuple[int, str]] = []
+        for kind, bounds, states, fixed_at in ranges:
+            if bounds is None:  # a version of this range could not be parsed when the database was built
+                if not affected:
+                    problems.add(f"{advisory_id}: {states}")
+                continue
+            rank = rank_for(kind, advisory_id)
+            if rank is None:
+                continue
+            if not affected and in_range(bounds, states, rank):
+                affected = True
+            fixed.extend((index, value) for index, value in fixed_at if 2 * index + 2 > rank)
+        if affected:
+            found.append(_Hit(advisory_id, fixed, assessment))
+    return found
 
 
 def _missing_sources(ecosystems: Iterable[str], database: VulnDatabase) -> list[str]:
@@ -81,6 +152,8 @@ def _missing_sources(ecosystems: Iterable[str], database: VulnDatabase) -> list[
 
 def _groups(found: list[_Hit], advisories: dict[str, Advisory]) -> list[list[_Hit]]:
     """Advisories that share an id or alias (transitively) form one group."""
+    if len(found) == 1:
+        return [found]
     parent: dict[str, str] = {}
 
     def root(token: str) -> str:
@@ -104,38 +177,75 @@ def _groups(found: list[_Hit], advisories: dict[str, Advisory]) -> list[list[_Hi
     return list(grouped.values())
 
 
-@lru_cache(maxsize=65536)
+_REFERENCES: dict[bytes, tuple[str, ...]] = {}
+
+
 def _references(raw: bytes) -> tuple[str, ...]:
-    return tuple(orjson.loads(raw))
+    """Decoded (duplicates dropped) once per distinct list: an advisory often hits many packages."""
+    found = _REFERENCES.get(raw)
+    if found is None:
+        found = _REFERENCES[raw] = tuple(dict.fromkeys(orjson.loads(raw)))
+    return found
 
 
-@lru_cache(maxsize=65536)
-def _assessment(vectors: bytes | None, severity_text: str | None) -> Assessment:
-    """Scored once per distinct (vectors, text): the same advisory often hits many packages."""
-    return assess(orjson.loads(vectors) if vectors else [], severity_text)
+def _fixed_versions(fixed: list[tuple[int, str]]) -> tuple[str, ...]:
+    """Fixed versions lowest first, each once."""
+    if len(fixed) <= 1:
+        return (fixed[0][1],) if fixed else ()
+    return tuple(dict.fromkeys(value for _, value in sorted(fixed)))
+
+
+def _single(package: Package, lookup: Lookup, hit: _Hit, advisory: Advisory | None) -> VulnFinding:
+    """The finding of one advisory alone (the common case): its own lists, nothing to merge."""
+    if hit.assessment is not None:
+        severity, score, vector = Severity(hit.assessment[0]), hit.assessment[1], hit.assessment[2]
+    elif advisory is not None:
+        severity, score, vector = advisory.severity, advisory.score, advisory.vector
+    else:
+        severity, score, vector = Severity.UNKNOWN, None, None
+    return VulnFinding(
+        package=package,
+        ecosystem=lookup.ecosystem,
+        lookup_name=lookup.name,
+        lookup_version=lookup.version,
+        id=hit.advisory_id,
+        ids=(hit.advisory_id,),
+        aliases=tuple(sorted(set(advisory.aliases) - {hit.advisory_id})) if advisory is not None else (),
+        summary=advisory.summary if advisory is not None else "",
+        severity=severity,
+        score=score,
+        vector=vector,
+        fixed_versions=_fixed_versions(hit.fixed),
+        references=_references(advisory.references) if advisory is not None else (),
+    )
 
 
 def _merge(package: Package, lookup: Lookup, found: list[_Hit], advisories: dict[str, Advisory]) -> list[VulnFinding]:
     findings = []
     for group in _groups(found, advisories):
-        ids = tuple(sorted(hit.advisory_id for hit in group))
+        if len(group) == 1:
+            findings.append(_single(package, lookup, group[0], advisories.get(group[0].advisory_id)))
+            continue
+        ids = tuple(sorted({hit.advisory_id for hit in group}))
         aliases: set[str] = set()
-        fixed: dict[str, None] = {}
+        fixed: list[tuple[int, str]] = []
         references: dict[str, None] = {}
         summary = ""
-        best = Assessment(severity=Severity.UNKNOWN)
+        best: tuple[Severity, float | None, str | None] = (Severity.UNKNOWN, None, None)
         for hit in group:
+            fixed.extend(hit.fixed)
             advisory = advisories.get(hit.advisory_id)
-            for value in hit.fixed:
-                fixed.setdefault(value, None)
             if advisory is None:
                 continue
             aliases.update(advisory.aliases)
             summary = summary or advisory.summary
             for url in _references(advisory.references):
                 references.setdefault(url, None)
-            candidate = _assessment(hit.severity or advisory.severity, advisory.severity_text)
-            if (candidate.severity, candidate.score or 0.0) > (best.severity, best.score or 0.0):
+            if hit.assessment is not None:
+                candidate = (Severity(hit.assessment[0]), hit.assessment[1], hit.assessment[2])
+            else:
+                candidate = (advisory.severity, advisory.score, advisory.vector)
+            if (candidate[0], candidate[1] or 0.0) > (best[0], best[1] or 0.0):
                 best = candidate
         findings.append(
             VulnFinding(
@@ -147,12 +257,11 @@ def _merge(package: Package, lookup: Lookup, found: list[_Hit], advisories: dict
                 ids=ids,
                 aliases=tuple(sorted(aliases - set(ids))),
                 summary=summary,
-                severity=best.severity,
-                score=best.score,
-                vector=best.vector,
-                fixed_versions=tuple(fixed),
+                severity=best[0],
+                score=best[1],
+                vector=best[2],
+                fixed_versions=_fixed_versions(fixed),
                 references=tuple(references),
             )
         )
     return findings
-

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dockgate.catalog.package import OSInfo, Package
-from dockgate.versions import VersionError, comparator_for, normalize_go_toolchain
+from dockgate.versions import VersionError, normalize_go_toolchain
+from dockgate.versions.semver import parse_semver
 from dockgate.vulndb.osv import normalize_name
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Lookup:
     ecosystem: str
     name: str
@@ -40,7 +41,9 @@ def _os_ecosystem(package: Package, os_info: OSInfo) -> str:
 
 
 def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
-    """The lookup key for ``package``; raises NotMatchable with the reason otherwise."""
+    """The lookup key for ``package``; raises NotMatchable with the reason otherwise.
+
+    The version is not parsed here: the matcher parses it only when advisories exist for the name."""
     kind = package.type
     if kind in ("deb", "apk"):
         ecosystem = _os_ecosystem(package, os_info)
@@ -56,16 +59,18 @@ def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
             raise NotMatchable("built from a source tree ((devel)): nothing released to look up")
         ecosystem, name, version = "Go", package.name, package.version
     elif kind == "go-stdlib":
-        try:
-            raw = package.version.removeprefix("v")
-            version = normalize_go_toolchain(raw if raw.startswith("go") else f"go{raw}")
-        except VersionError as exc:
-            raise NotMatchable(str(exc)) from None
-        ecosystem, name = "Go", "stdlib"
+        ecosystem, name, version = "Go", "stdlib", _stdlib_version(package.version)
     else:
         raise NotMatchable(f"no OSV ecosystem is covered for {kind} packages")
+    return Lookup(ecosystem, name, version)
+
+
+def _stdlib_version(text: str) -> str:
+    """The semver OSV files the Go standard library under: go1.21rc2, v1.21.0-rc.2 and 1.21 all work."""
+    raw = text.removeprefix("v")
+    if not raw.startswith("go") and parse_semver(raw) is not None:
+        return raw  # already semver, as syft and OSV write it
     try:
-        comparator_for(ecosystem).key(version)
+        return normalize_go_toolchain(raw if raw.startswith("go") else f"go{raw}")
     except VersionError as exc:
         raise NotMatchable(str(exc)) from None
-    return Lookup(ecosystem, name, version)

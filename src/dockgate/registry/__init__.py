@@ -9,20 +9,48 @@ Typical use::
             ...  # read(); verified when the end is reached
 """
 
-from dockgate.registry.auth import Credentials, load_docker_credentials
-from dockgate.registry.blobstream import BlobStream
-from dockgate.registry.client import RegistryClient, referrers_tag
-from dockgate.registry.descriptor import (
-    DOCKER_MANIFEST,
-    DOCKER_MANIFEST_LIST,
-    MANIFEST_MEDIA_TYPES,
-    OCI_INDEX,
-    OCI_MANIFEST,
-    Descriptor,
-    PulledManifest,
-)
-from dockgate.registry.reference import Reference, parse_reference
-from dockgate.registry.transport import TransportOptions, is_loopback_host
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the names, for type checkers and readers
+    from dockgate.registry.auth import Credentials, load_docker_credentials
+    from dockgate.registry.blobstream import BlobStream
+    from dockgate.registry.client import RegistryClient, referrers_tag
+    from dockgate.registry.descriptor import (
+        DOCKER_MANIFEST,
+        DOCKER_MANIFEST_LIST,
+        MANIFEST_MEDIA_TYPES,
+        OCI_INDEX,
+        OCI_MANIFEST,
+        Descriptor,
+        PulledManifest,
+    )
+    from dockgate.registry.reference import Reference, parse_reference
+    from dockgate.registry.settings import TransportOptions
+    from dockgate.registry.transport import is_loopback_host
+
+# Names resolved on first use (PEP 562), so that importing a light submodule such as
+# dockgate.registry.settings does not import the HTTP client stack.
+_WHERE = {
+    "Credentials": "auth",
+    "load_docker_credentials": "auth",
+    "BlobStream": "blobstream",
+    "RegistryClient": "client",
+    "referrers_tag": "client",
+    "DOCKER_MANIFEST": "descriptor",
+    "DOCKER_MANIFEST_LIST": "descriptor",
+    "MANIFEST_MEDIA_TYPES": "descriptor",
+    "OCI_INDEX": "descriptor",
+    "OCI_MANIFEST": "descriptor",
+    "Descriptor": "descriptor",
+    "PulledManifest": "descriptor",
+    "Reference": "reference",
+    "parse_reference": "reference",
+    "TransportOptions": "settings",
+    "is_loopback_host": "transport",
+}
 
 __all__ = [
     "BlobStream",
@@ -42,3 +70,10 @@ __all__ = [
     "parse_reference",
     "referrers_tag",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dockgate.registry' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"dockgate.registry.{module}"), name)

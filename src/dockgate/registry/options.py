@@ -10,7 +10,7 @@ import argparse
 import os
 
 from dockgate.errors import UsageError
-from dockgate.registry.transport import TransportOptions
+from dockgate.registry.settings import TransportOptions
 
 
 def add_registry_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,24 +12,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import ssl
-from dataclasses import dataclass
 
 import httpx
 
 from dockgate.errors import InputError
 from dockgate.registry.reference import host_without_port
-
-
-@dataclass(frozen=True)
-class TransportOptions:
-    """User-facing knobs: ``--ca-file``, ``--insecure-http``, timeouts and retry count."""
-
-    ca_file: str | None = None
-    insecure_http: bool = False
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    retries: int = 2  # extra attempts for idempotent requests on connection errors / 502-504
-    retry_backoff: float = 0.3  # seconds, doubled per attempt
+from dockgate.registry.settings import TransportOptions
 
 
 def is_loopback_host(host: str) -> bool:

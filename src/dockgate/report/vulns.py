@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from dockgate.catalog.package import Package
 from dockgate.match.model import VulnFinding
 from dockgate.scan.model import ScanResult
 from dockgate.severity import Severity
@@ -23,23 +24,34 @@ SEVERITY_STYLE = {
 }
 
 
-def finding_dict(finding: VulnFinding) -> dict[str, Any]:
+def package_dict(package: Package) -> dict[str, Any]:
+    return {
+        "name": package.name,
+        "version": package.version,
+        "type": package.type,
+        "purl": package.purl,
+        "path": package.path,
+        "layer_index": package.layer_index,
+        "layer_digest": package.layer_digest,
+        "source_name": package.source_name,
+        "source_version": package.source_version,
+    }
+
+
+def finding_dict(finding: VulnFinding, packages: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One finding as JSON-ready data; ``packages`` shares one package record among its findings."""
     package = finding.package
+    if packages is None:
+        shown = package_dict(package)
+    else:
+        shown = packages.get(id(package))
+        if shown is None:
+            shown = packages[id(package)] = package_dict(package)
     return {
         "id": finding.id,
         "ids": list(finding.ids),
         "aliases": list(finding.aliases),
-        "package": {
-            "name": package.name,
-            "version": package.version,
-            "type": package.type,
-            "purl": package.purl,
-            "path": package.path,
-            "layer_index": package.layer_index,
-            "layer_digest": package.layer_digest,
-            "source_name": package.source_name,
-            "source_version": package.source_version,
-        },
+        "package": shown,
         "ecosystem": finding.ecosystem,
         "matched_as": {"name": finding.lookup_name, "version": finding.lookup_version},
         "severity": finding.severity.name,
@@ -54,6 +66,7 @@ def finding_dict(finding: VulnFinding) -> dict[str, Any]:
 
 def result_dict(result: ScanResult) -> dict[str, Any]:
     database = result.database
+    packages: dict[int, dict[str, Any]] = {}
     counts = {s.name: 0 for s in Severity}
     for finding in result.vulnerabilities:
         counts[finding.severity.name] += 1
@@ -68,7 +81,7 @@ def result_dict(result: ScanResult) -> dict[str, Any]:
         "scanners": list(result.scanners),
         "packages": result.package_count,
         "summary": {"vulnerabilities": len(result.vulnerabilities), "by_severity": counts, "suppressed": len(result.suppressed), "filtered_out": result.filtered_out},
-        "vulnerabilities": [finding_dict(f) for f in result.vulnerabilities],
+        "vulnerabilities": [finding_dict(f, packages) for f in result.vulnerabilities],
         "suppressed": [
             {**finding_dict(s.finding), "suppressed_by": s.by, "reason": s.reason, "vex_status": s.status or None, "source": s.source}
             for s in result.suppressed

@@ -11,14 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
-
+from typing import Any, Iterator, NamedTuple
 from urllib.parse import unquote
 
-
 from dockgate.catalog.package import OSInfo, Package
-from dockgate.image.jsonload import read_json_file
 from dockgate.errors import InputError, LimitExceeded
+from dockgate.image.jsonload import read_json_file
 
 MAX_SBOM_BYTES = 512 << 20
 MAX_DEPTH = 64
@@ -88,13 +86,16 @@ def _os_from_distro(distro: str) -> OSInfo | None:
     return OSInfo(name.lower(), version) if name and version else None
 
 
-@dataclass(frozen=True)
-class ParsedPurl:
+class ParsedPurl(NamedTuple):
     type: str
     namespace: str
     name: str
     version: str
     qualifiers: dict[str, str]
+
+
+def _plain(text: str) -> str:
+    return unquote(text) if "%" in text else text
 
 
 def parse_purl(text: str) -> ParsedPurl:
@@ -107,16 +108,16 @@ def parse_purl(text: str) -> ParsedPurl:
     kind, _, path = rest.partition("/")
     head, _, last = path.rstrip("/").rpartition("/")
     last, _, version = last.partition("@")
-    name = unquote(last)
+    name = _plain(last)
     if not kind or not name:
         raise ValueError("a purl needs pkg:<type>/<name>")
-    namespace = "/".join(unquote(part) for part in head.split("/") if part)
+    namespace = ("/".join(_plain(part) for part in head.split("/") if part)) if head else ""
     qualifiers = {}
     for pair in query.split("&") if query else ():
         key, _, value = pair.partition("=")
         if key and value:
-            qualifiers[key.lower()] = unquote(value)
-    return ParsedPurl(kind.lower(), namespace, name, unquote(version), qualifiers)
+            qualifiers[key.lower()] = _plain(value)
+    return ParsedPurl(kind.lower(), namespace, name, _plain(version), qualifiers)
 
 
 def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list[str], shown_name: Any = None) -> tuple[Package, OSInfo | None] | None:

@@ -9,17 +9,11 @@ ordering and keys can be precomputed. A string the ecosystem cannot parse raises
 
 from __future__ import annotations
 
+import importlib
 from typing import Any, Protocol
 
-from dockgate.versions.apk import ApkComparator
 from dockgate.versions.base import UnknownEcosystem, VersionError, shown
-from dockgate.versions.dpkg import DpkgComparator
-from dockgate.versions.go import GoComparator, normalize_go_toolchain
-from dockgate.versions.maven import MavenComparator
-from dockgate.versions.pypi import PypiComparator
-from dockgate.versions.rpm import RpmComparator
-from dockgate.versions.rubygems import RubyGemsComparator
-from dockgate.versions.semver import NpmComparator, SemverComparator
+from dockgate.versions.go import normalize_go_toolchain
 
 __all__ = [
     "Comparator",
@@ -37,37 +31,43 @@ class Comparator(Protocol):
     def key(self, version: str) -> Any:
         """A totally ordered sort key; raises VersionError when unparsable."""
 
+    def sort_key(self, version: str) -> str:
+        """``key`` encoded as a string with the same order (dockgate.versions.sortkey)."""
+
     def compare(self, a: str, b: str) -> int:
         """-1, 0 or 1, as a is lower than, equal to or higher than b."""
 
 
-# One shared instance per ecosystem, so their key caches are shared by every caller.
-_COMPARATORS: dict[str, Comparator] = {
-    "Debian": DpkgComparator("Debian"),
-    "Ubuntu": DpkgComparator("Ubuntu"),
-    "Alpine": ApkComparator("Alpine"),
-    "Wolfi": ApkComparator("Wolfi"),
-    "Chainguard": ApkComparator("Chainguard"),
-    "Red Hat": RpmComparator("Red Hat"),
-    "Rocky Linux": RpmComparator("Rocky Linux"),
-    "AlmaLinux": RpmComparator("AlmaLinux"),
-    "openSUSE": RpmComparator("openSUSE"),
-    "SUSE": RpmComparator("SUSE"),
-    "Mageia": RpmComparator("Mageia"),
-    "openEuler": RpmComparator("openEuler"),
-    "PyPI": PypiComparator("PyPI"),
-    "npm": NpmComparator("npm"),
-    "SEMVER": SemverComparator("SEMVER"),
-    "crates.io": SemverComparator("crates.io"),
-    "Go": GoComparator("Go"),
-    "Maven": MavenComparator("Maven"),
-    "RubyGems": RubyGemsComparator("RubyGems"),
+# Where each ecosystem's comparator lives: (module, class). One shared instance per ecosystem,
+# made on first use (so a scan imports only the orderings it needs, and their key caches are
+# shared by every caller).
+_IMPLEMENTATIONS: dict[str, tuple[str, str]] = {
+    "Debian": ("dpkg", "DpkgComparator"),
+    "Ubuntu": ("dpkg", "DpkgComparator"),
+    "Alpine": ("apk", "ApkComparator"),
+    "Wolfi": ("apk", "ApkComparator"),
+    "Chainguard": ("apk", "ApkComparator"),
+    "Red Hat": ("rpm", "RpmComparator"),
+    "Rocky Linux": ("rpm", "RpmComparator"),
+    "AlmaLinux": ("rpm", "RpmComparator"),
+    "openSUSE": ("rpm", "RpmComparator"),
+    "SUSE": ("rpm", "RpmComparator"),
+    "Mageia": ("rpm", "RpmComparator"),
+    "openEuler": ("rpm", "RpmComparator"),
+    "PyPI": ("pypi", "PypiComparator"),
+    "npm": ("semver", "NpmComparator"),
+    "SEMVER": ("semver", "SemverComparator"),
+    "crates.io": ("semver", "SemverComparator"),
+    "Go": ("go", "GoComparator"),
+    "Maven": ("maven", "MavenComparator"),
+    "RubyGems": ("rubygems", "RubyGemsComparator"),
 }
+_COMPARATORS: dict[str, Comparator] = {}
 
 
 def supported_ecosystems() -> list[str]:
     """The base OSV ecosystem names (without ":release" suffixes) that have a comparator."""
-    return sorted(_COMPARATORS)
+    return sorted(_IMPLEMENTATIONS)
 
 
 def comparator_for(ecosystem: str) -> Comparator:
@@ -79,7 +79,11 @@ def comparator_for(ecosystem: str) -> Comparator:
     base = ecosystem.split(":", 1)[0].strip() if isinstance(ecosystem, str) else None
     comparator = _COMPARATORS.get(base) if base is not None else None
     if comparator is None:
-        raise UnknownEcosystem(
-            f"unknown ecosystem {shown(ecosystem)}: supported are {', '.join(supported_ecosystems())}"
-        )
+        where = _IMPLEMENTATIONS.get(base) if base is not None else None
+        if where is None or base is None:
+            raise UnknownEcosystem(
+                f"unknown ecosystem {shown(ecosystem)}: supported are {', '.join(supported_ecosystems())}"
+            )
+        module, name = where
+        comparator = _COMPARATORS[base] = getattr(importlib.import_module(f"dockgate.versions.{module}"), name)(base)
     return comparator

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from dockgate.errors import InputError
+from dockgate.versions.sortkey import encode_key
 
 MAX_VERSION_LENGTH = 256
 KEY_CACHE_SIZE = 65536
@@ -43,6 +44,7 @@ class KeyedComparator:
         if name is not None:
             self.name = name
         self._cached_key: Callable[[str], Any] = lru_cache(maxsize=KEY_CACHE_SIZE)(self._checked_parse)
+        self._cached_sort_key: Callable[[str], str] = lru_cache(maxsize=KEY_CACHE_SIZE)(self._encoded)
 
     def invalid(self, version: object, reason: str) -> VersionError:
         return VersionError(f"invalid {self.name} version {shown(version)}: {reason}")
@@ -62,6 +64,15 @@ class KeyedComparator:
         if not isinstance(version, str):
             raise self.invalid(version, f"expected a string, got {type(version).__name__}")
         return self._cached_key(version)
+
+    def _encoded(self, version: str) -> str:
+        return encode_key(self._cached_key(version))
+
+    def sort_key(self, version: str) -> str:
+        """``key`` in the order-preserving string form of :mod:`dockgate.versions.sortkey`."""
+        if not isinstance(version, str):
+            raise self.invalid(version, f"expected a string, got {type(version).__name__}")
+        return self._cached_sort_key(version)
 
     def compare(self, a: str, b: str) -> int:
         """-1, 0 or 1, as a is lower than, equal to or higher than b."""

@@ -27,6 +27,9 @@ def _char_order(char: str) -> int:
     return ord(char) + 256
 
 
+_ORDER = {chr(code): _char_order(chr(code)) for code in range(128)}
+
+
 def dpkg_part_key(part: str) -> tuple[int, ...]:
     """Sort key of an upstream version or revision under dpkg's verrevcmp.
 
@@ -34,18 +37,15 @@ def dpkg_part_key(part: str) -> tuple[int, ...]:
     run, then the run's number. A final 0 stands for the endless empty runs dpkg pads the
     shorter string with: it sorts above ``~`` and below any other character.
     """
+    runs = _RUNS.findall(part)
+    if len(runs) > 1:
+        runs.pop()  # findall ends with the empty match at the end of the string
     key: list[int] = []
-    position = 0
-    first = True
-    while first or position < len(part):
-        match = _RUNS.match(part, position)
-        assert match is not None  # the pattern matches the empty string
-        letters, digits = match.group(1), match.group(2)
-        key.extend(_char_order(char) for char in letters)
+    for letters, digits in runs:
+        if letters:
+            key.extend([_ORDER[char] if char in _ORDER else _char_order(char) for char in letters])
         key.append(0)
         key.append(int(digits) if digits else 0)
-        position = match.end()
-        first = False
     key.append(0)
     return tuple(key)
 

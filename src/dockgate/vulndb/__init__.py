@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 
 from dockgate.vulndb.paths import default_db_path, resolve_db_path
-from dockgate.vulndb.store import Advisory, AffectedEntry, DatabaseStatus, VulnDatabase
+from dockgate.vulndb.store import Advisory, DatabaseStatus, VulnDatabase
 
 _LAZY = {"DEFAULT_MIRROR", "UpdateOptions", "UpdateResult", "update_database"}  # keep httpx out of scan's imports
 
@@ -20,7 +20,6 @@ __all__ = [
     "DEFAULT_MIRROR",
     "STALE_AFTER",
     "Advisory",
-    "AffectedEntry",
     "DatabaseStatus",
     "UpdateOptions",
     "UpdateResult",

@@ -9,8 +9,7 @@ yield ``None``. Anything that is not a valid OSV record raises :class:`InvalidRe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -32,17 +31,15 @@ def normalize_name(ecosystem: str, name: str) -> str:
     return name
 
 
-@dataclass(frozen=True)
-class AffectedRow:
+class AffectedRow(NamedTuple):
     ecosystem: str  # as written in the record, e.g. "Debian:12", "Alpine:v3.18", "PyPI"
     name: str  # normalised lookup name
-    ranges: bytes  # JSON: [[type, [[code, version], ...]], ...] with codes i/f/l/m
-    versions: bytes | None  # JSON list of explicit versions, or None
+    ranges: list[list[Any]]  # [[type, [[code, version], ...]], ...] with codes i/f/l/m
+    versions: list[str] | None  # explicit versions, or None
     severity: bytes | None  # JSON [[type, score], ...] from affected[].severity, or None
 
 
-@dataclass(frozen=True)
-class AdvisoryRow:
+class AdvisoryRow(NamedTuple):
     id: str
     aliases: tuple[str, ...]
     summary: str
@@ -122,7 +119,7 @@ def parse_record(raw: bytes | dict[str, Any], origin: str) -> AdvisoryRow | None
         return None
     modified = _text(record.get("modified"), origin, "modified")
     aliases = record.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+    if not isinstance(aliases, list) or not set(map(type, aliases)) <= {str}:
         raise _fail(origin, "aliases must be a list of strings")
     affected_in = record.get("affected") or []
     if not isinstance(affected_in, list):
@@ -140,14 +137,14 @@ def parse_record(raw: bytes | dict[str, Any], origin: str) -> AdvisoryRow | None
         name = _text(package.get("name"), origin, "affected[].package.name")
         ranges = _ranges(entry.get("ranges"), origin)
         versions = entry.get("versions")
-        if versions is not None and (not isinstance(versions, list) or not all(isinstance(v, str) for v in versions)):
+        if versions is not None and (not isinstance(versions, list) or not set(map(type, versions)) <= {str}):
             raise _fail(origin, "affected[].versions must be a list of strings")
         affected.append(
             AffectedRow(
                 ecosystem=ecosystem,
                 name=normalize_name(ecosystem.split(":", 1)[0], name),
-                ranges=orjson.dumps(ranges),
-                versions=orjson.dumps(versions) if versions else None,
+                ranges=ranges,
+                versions=versions or None,
                 severity=_severity(entry.get("severity"), origin),
             )
         )

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from dockgate.errors import InputError, UsageError
 from dockgate.vulndb.download import NotOnMirror, download, fetch_text
 from dockgate.vulndb.sources import RecordSource, check_zip
-from dockgate.vulndb.store import build_database
+from dockgate.vulndb.build import build_database
 
 DEFAULT_MIRROR = "https://osv-vulnerabilities.storage.googleapis.com"
 _TEMP_PREFIX = ".dockgate-update-"
