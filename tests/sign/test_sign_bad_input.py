@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -206,3 +207,49 @@ def test_symlinked_blob_directory_is_refused(oci_image, key_pair, tmp_path: Path
     code, _, err = run_cli("sign", f"oci:{oci_image.root}", "--key", key_pair.private)
     assert code == 2 and "symlink" in err
     assert sorted(p.name for p in (outside / "sha256").iterdir()) == before  # nothing written outside
+
+
+def _manifest_blob(image) -> Path:
+    return image.root / "blobs/sha256" / image.manifest_digest.split(":")[1]
+
+
+def _symlink_away(path: Path) -> None:
+    outside = path.parent.parent / f"outside-{path.name}"
+    shutil.move(str(path), str(outside))
+    path.symlink_to(outside)
+
+
+HOSTILE_LAYOUTS = {
+    "symlinked blob": (lambda image: _symlink_away(_manifest_blob(image)), "is a symlink"),
+    "symlinked index": (lambda image: _symlink_away(image.root / "index.json"), "'index.json' is a symlink"),
+    "fifo blob": (lambda image: (_manifest_blob(image).unlink(), os.mkfifo(_manifest_blob(image))), "not a regular file"),
+    "changed blob": (lambda image: _manifest_blob(image).write_bytes(_manifest_blob(image).read_bytes() + b" "), "blob sha256:"),
+    "malformed index": (lambda image: (image.root / "index.json").write_text("{not json"), "index.json: not valid JSON"),
+    "index without manifests": (lambda image: (image.root / "index.json").write_text('{"manifests": 1}'), "'manifests'"),
+    "oversized index": (lambda image: (image.root / "index.json").write_bytes(b" " * (5 << 20)), "bound"),
+    "missing index": (lambda image: (image.root / "index.json").unlink(), "missing index.json"),
+    "bad layout version": (lambda image: (image.root / "oci-layout").write_text('{"imageLayoutVersion":"2.0"}'), "imageLayoutVersion"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_LAYOUTS))
+def test_hostile_layouts_fail_on_one_line_for_sign_and_verify(oci_image, key_pair, run_cli, password_env, case: str) -> None:
+    """The layout is read by the image package's reader: the same refusals as ``dockgate sbom``."""
+    damage, fragment = HOSTILE_LAYOUTS[case]
+    damage(oci_image)
+    before = sorted(str(p) for p in oci_image.root.rglob("*"))
+    for command, key in (("verify", key_pair.public), ("sign", key_pair.private)):
+        code, _, err = run_cli(command, f"oci:{oci_image.root}", "--key", key)
+        _one_line(err)
+        assert code == 2 and fragment in err, (command, err)
+    assert sorted(str(p) for p in oci_image.root.rglob("*")) == before  # nothing written
+
+
+def test_dir_layout_follows_symlinked_manifest(tmp_path: Path, oci_image, key_pair, run_cli, password_env) -> None:
+    """``dir:`` layouts keep following symlinks (containers/image's fixtures link manifest.json)."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (tmp_path / "shared-manifest.json").write_bytes(oci_image.manifest)
+    (folder / "manifest.json").symlink_to(tmp_path / "shared-manifest.json")
+    assert run_cli("sign", f"dir:{folder}", "--key", key_pair.private)[0] == 0
+    assert run_cli("verify", f"dir:{folder}", "--key", key_pair.public)[0] == 0

@@ -3,7 +3,8 @@
 Both stores answer ``read(name, limit)`` and ``open(name)`` for names relative to the
 archive or directory root, and never let a name reach outside it: names are normalised,
 symlinks inside a tar archive are resolved within the archive only, and in a directory
-no symlink is followed at all.
+no symlink is followed at all. :meth:`DirStore.writable_path` applies the same checks to a
+name about to be written, and :func:`read_regular_file` is the bounded read of one file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tarfile
 from pathlib import Path
 from typing import BinaryIO
 
-from dockgate.errors import InputError
+from dockgate.errors import InputError, LimitExceeded
 
 
 def normalise_member(name: str) -> str | None:
@@ -32,6 +33,40 @@ def normalise_member(name: str) -> str | None:
         if depth < 0:
             return None
     return clean
+
+
+def read_regular_file(path: Path, limit: int, what: str, *, follow_symlinks: bool = False) -> bytes | None:
+    """The bytes of the regular file at ``path``, or None when there is no such file.
+
+    At most ``limit`` bytes are read (LimitExceeded beyond); ``what`` names the file in errors.
+    Symlinks are refused unless ``follow_symlinks``; FIFOs, devices and directories always are.
+    """
+    try:
+        info = os.stat(path, follow_symlinks=follow_symlinks)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"{what}: cannot read ({exc.strerror})") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise InputError(f"{what} is a symlink; refusing to follow it")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{what} is not a regular file")
+    if info.st_size > limit:
+        raise LimitExceeded(f"{what} is {info.st_size} bytes, larger than the {limit}-byte bound")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow_symlinks else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"{what}: cannot read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the stat above
+            raise InputError(f"{what} is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise LimitExceeded(f"{what} is larger than the {limit}-byte bound")
+    return data
 
 
 class TarStore:
@@ -128,38 +163,57 @@ class DirStore:
         self.root = root
         self.what = what
 
-    def _path(self, name: str) -> Path:
+    def _walk(self, name: str, *, existing: bool) -> tuple[Path, os.stat_result | None]:
+        """``name`` under the root and its lstat (None when absent and not ``existing``).
+
+        The name must stay inside the root, and no component of it may be a symlink.
+        """
         clean = normalise_member(name)
-        if clean is None or not clean:
+        if not clean:
             raise InputError(f"{self.what}: path {name!r} escapes the layout directory")
-        path = self.root
-        for part in clean.split("/"):
+        parts = clean.split("/")
+        path, st = self.root, None
+        for count, part in enumerate(parts, 1):
             path = path / part
             try:
                 st = os.lstat(path)
             except FileNotFoundError:
-                raise InputError(f"{self.what}: missing {clean!r}") from None
+                if existing:
+                    raise InputError(f"{self.what}: missing {clean!r}") from None
+                return self.root / clean, None
+            except OSError as exc:
+                raise InputError(f"{self.what}: cannot access {clean!r} ({exc.strerror})") from None
             if stat.S_ISLNK(st.st_mode):
-                raise InputError(f"{self.what}: {clean!r} is a symlink; refusing to follow it")
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{self.what}: {clean!r} is not a regular file")
+                raise InputError(f"{self.what}: {'/'.join(parts[:count])!r} is a symlink; refusing to follow it")
+        return path, st
+
+    def _path(self, name: str) -> Path:
+        path, st = self._walk(name, existing=True)
+        if st is None or not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{self.what}: {normalise_member(name)!r} is not a regular file")
+        return path
+
+    def writable_path(self, name: str) -> Path:
+        """Where ``name`` is to be written: inside the root, through no symlink, not itself one."""
+        path, st = self._walk(name, existing=False)
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{self.what}: {normalise_member(name)!r} is not a regular file")
         return path
 
     def has(self, name: str) -> bool:
-        try:
-            self._path(name)
-            return True
-        except InputError:
-            return False
+        """Whether ``name`` exists at all; reading it may still be refused (symlink, special file)."""
+        clean = normalise_member(name)
+        return bool(clean) and os.path.lexists(self.root / str(clean))
 
     def size(self, name: str) -> int:
         return self._path(name).stat().st_size
 
     def read(self, name: str, limit: int) -> bytes:
-        with self.open(name) as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise InputError(f"{self.what}: {name!r} is larger than the {limit}-byte bound")
+        path, _ = self._walk(name, existing=True)
+        label = f"{self.what}: {normalise_member(name)!r}"
+        data = read_regular_file(path, limit, label)
+        if data is None:  # removed since the walk
+            raise InputError(f"{label} is missing")
         return data
 
     def open(self, name: str) -> BinaryIO:

@@ -1,6 +1,7 @@
 """OCI image layout (directory or tar archive): index.json -> manifest -> config + layers.
 
-Every blob read is checked against its descriptor's digest and size. Indexes may nest and
+Every blob read is checked against its descriptor's digest and size (the layout files
+themselves are read by :mod:`dockgate.image.ocilayout`). Indexes may nest and
 may hold several platforms; the wanted platform (default linux/amd64) is chosen, and a
 clear error lists what is there when it is missing.
 """
@@ -12,10 +13,10 @@ from typing import Any
 from dockgate.errors import InputError
 from dockgate.image.blobstore import BlobStore
 from dockgate.image.config import layers_from_manifest, parse_config
-from dockgate.image.digest import digest_of, parse_digest
 from dockgate.image.jsonload import load_json_object, require
 from dockgate.image.limits import Limits
 from dockgate.image.model import DEFAULT_PLATFORM, OpenedImage, Platform
+from dockgate.image.ocilayout import blob_name, check_layout, read_blob, read_index, ref_name, tagged
 
 INDEX_TYPES = {
     "application/vnd.oci.image.index.v1+json",
@@ -25,44 +26,18 @@ MANIFEST_TYPES = {
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 }
-REF_NAME = "org.opencontainers.image.ref.name"
-
-
-def blob_name(digest: str) -> str:
-    algorithm, hexpart = digest.split(":", 1)
-    return f"blobs/{algorithm}/{hexpart}"
-
-
-def read_blob(store: BlobStore, descriptor: dict[str, Any], what: str, limit: int) -> bytes:
-    digest = parse_digest(descriptor.get("digest"), what)
-    data = store.read(blob_name(digest), limit)
-    size = descriptor.get("size")
-    if isinstance(size, int) and size != len(data):
-        raise InputError(f"{what}: blob {digest} is {len(data)} bytes, its descriptor says {size}")
-    actual = digest_of(data, digest.split(":", 1)[0])
-    if actual != digest:
-        raise InputError(f"{what}: digest mismatch for {digest}: content hashes to {actual} (tampered or corrupt)")
-    return data
 
 
 def open_oci(store: BlobStore, reference: str, source_type: str, tag: str | None, platform: Platform | None, limits: Limits) -> OpenedImage:
     what = reference
-    if not store.has("oci-layout"):
-        raise InputError(f"{what}: not an OCI image layout (no oci-layout file)")
-    layout = load_json_object(store.read("oci-layout", 4096), f"{what}: oci-layout", 4096)
-    version = layout.get("imageLayoutVersion")
-    if not isinstance(version, str) or not version.startswith("1."):
-        raise InputError(f"{what}: unsupported imageLayoutVersion {version!r}")
-    if not store.has("index.json"):
-        raise InputError(f"{what}: missing index.json")
-    index = load_json_object(store.read("index.json", limits.max_manifest_bytes), f"{what}: index.json", limits.max_manifest_bytes)
-    descriptors = require(index, "manifests", list, f"{what}: index.json")
+    check_layout(store, what)
+    descriptors = read_index(store, what, limits.max_manifest_bytes)["manifests"]
     if tag is not None:
-        tagged = [d for d in descriptors if isinstance(d, dict) and _ref_name(d) in (tag, tag.rsplit(":", 1)[-1])]
-        if not tagged:
-            names = sorted({n for d in descriptors if isinstance(d, dict) and (n := _ref_name(d))})
+        named = tagged(descriptors, tag)
+        if not named:
+            names = sorted({n for d in descriptors if isinstance(d, dict) and (n := ref_name(d))})
             raise InputError(f"{what}: no image tagged {tag!r} (tags present: {', '.join(names) or 'none'})")
-        descriptors = tagged
+        descriptors = named
     manifest_desc = _choose(store, descriptors, platform, what, limits, depth=0)
     manifest_bytes = read_blob(store, manifest_desc, f"{what}: manifest", limits.max_manifest_bytes)
     manifest = load_json_object(manifest_bytes, f"{what}: manifest", limits.max_manifest_bytes)
@@ -77,18 +52,9 @@ def open_oci(store: BlobStore, reference: str, source_type: str, tag: str | None
         layers=layers,
         manifest_digest=manifest_desc["digest"],
         config_digest=config_desc.get("digest"),
-        repo_tags=[n for d in descriptors if isinstance(d, dict) and (n := _ref_name(d))],
+        repo_tags=[n for d in descriptors if isinstance(d, dict) and (n := ref_name(d))],
         closers=[store.close],
     )
-
-
-def _ref_name(descriptor: dict[str, Any]) -> str | None:
-    annotations = descriptor.get("annotations")
-    if isinstance(annotations, dict):
-        name = annotations.get(REF_NAME) or annotations.get("io.containerd.image.name")
-        if isinstance(name, str):
-            return name
-    return None
 
 
 def _is_attestation(descriptor: dict[str, Any]) -> bool:

@@ -8,6 +8,8 @@ file is a NUL byte, ``sigstore-json`` and a newline, then JSON::
 
 which carries exactly what one layer of a cosign ``.sig`` manifest carries. Other signature
 formats (GPG "simple signing") are reported as not sigstore signatures, never accepted.
+Files are read with the image package's bounded reader; unlike in an OCI layout, symlinks are
+followed (containers/image's own ``dir:`` fixtures link files between folders).
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import base64
 import binascii
 import json
 import os
-import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from dockgate.errors import InputError, LimitExceeded
+from dockgate.image.blobstore import read_regular_file
 from dockgate.image.digest import digest_of
 from dockgate.sign.cosign_layout import Layer
 
@@ -39,31 +41,12 @@ class UnreadableSignature:
     reason: str
 
 
-def _read_regular(path: Path, max_bytes: int, what: str) -> bytes | None:
-    """The file's bytes; None when absent; LimitExceeded when larger than ``max_bytes``."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read {what} ({exc.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: {what} is not a regular file")
-    if info.st_size > max_bytes:
-        raise LimitExceeded(f"{path}: {what} is {info.st_size} bytes, larger than the {max_bytes} byte bound")
-    with open(path, "rb") as handle:
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise LimitExceeded(f"{path}: {what} is larger than the {max_bytes} byte bound")
-    return data
-
-
 def manifest_digest(root: str | Path) -> tuple[str, bytes]:
     """The digest of ``manifest.json`` and its bytes; InputError when it cannot be computed."""
     path = Path(root) / "manifest.json"
     if not Path(root).is_dir():
         raise InputError(f"{root}: no such directory (dir: layout)")
-    data = _read_regular(path, MAX_MANIFEST_BYTES, "manifest")
+    data = read_regular_file(path, MAX_MANIFEST_BYTES, f"{path}: manifest", follow_symlinks=True)
     if data is None:
         raise InputError(f"{root}: no manifest.json: cannot compute the image digest")
     try:
@@ -104,7 +87,7 @@ def read_signatures(root: str | Path) -> list[Layer | UnreadableSignature]:
     found: list[Layer | UnreadableSignature] = []
     for number in range(1, MAX_SIGNATURE_FILES + 2):
         path = Path(root) / f"signature-{number}"
-        data = _read_regular(path, MAX_SIGNATURE_FILE_BYTES, "signature")
+        data = read_regular_file(path, MAX_SIGNATURE_FILE_BYTES, f"{path}: signature", follow_symlinks=True)
         if data is None:
             break
         if number > MAX_SIGNATURE_FILES:
