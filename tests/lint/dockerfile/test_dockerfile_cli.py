@@ -105,11 +105,11 @@ def test_allowed_registries_option(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_alpine_runtime_with_healthcheck_passes_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_dockerfile(tmp_path, f"""
-        FROM golang:1.23@{DIGEST} AS builder
+        FROM golang:1.26@{DIGEST} AS builder
         WORKDIR /src
         COPY go.mod main.go ./
         RUN CGO_ENABLED=0 go build -o /out/app .
-        FROM alpine:3.20@{DIGEST}
+        FROM alpine:3.23@{DIGEST}
         COPY --from=builder /out/app /app
         USER 65532
         HEALTHCHECK --interval=30s CMD ["/app", "-healthcheck"]

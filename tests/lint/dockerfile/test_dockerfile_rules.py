@@ -16,12 +16,12 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("DG-DF-001", "FROM ubuntu:latest\n", [f"FROM ubuntu:latest@{DIGEST}\n"]),
     ("DG-DF-001", "ARG BASE\nFROM ${BASE}\n", ["ARG BASE=alpine:3.20\nFROM ${BASE}\n"]),
     ("DG-DF-002", "FROM alpine:3.20\n", [f"FROM {OK_BASE}\n", f"FROM {OK_BASE} AS b\nFROM b\n", "FROM scratch\n"]),
-    ("DG-DF-003", "FROM golang:1.15\n", ["FROM golang:1.23\n", "FROM golang:1\n", "FROM example.com/golang:1.15\n"]),
+    ("DG-DF-003", "FROM golang:1.15\n", ["FROM golang:1.26\n", "FROM golang:1\n", "FROM example.com/golang:1.15\n"]),
     ("DG-DF-003", "FROM python:3.11-slim-buster\n", ["FROM python:3.11-slim-bookworm\n"]),
     ("DG-DF-003", "FROM node:18-alpine\n", ["FROM node:22-alpine\n"]),
     ("DG-DF-003", "FROM debian:stretch\n", ["FROM debian:bookworm\n", "FROM debian:12\n"]),
     ("DG-DF-003", "FROM ubuntu:18.04\n", ["FROM ubuntu:24.04\n", "FROM ubuntu:jammy\n"]),
-    ("DG-DF-003", "FROM alpine:3.12.1\n", ["FROM alpine:3.20\n"]),
+    ("DG-DF-003", "FROM alpine:3.12.1\n", ["FROM alpine:3.23\n"]),
     ("DG-DF-005", "FROM alpine:3.20\nRUN true\n", ["FROM alpine:3.20\nUSER 10001\n"]),
     ("DG-DF-005", "FROM alpine:3.20\nUSER app\nUSER root\n", ["FROM alpine:3.20\nUSER root\nRUN true\nUSER app:app\n"]),
     ("DG-DF-005", "FROM alpine:3.20\nUSER 0:0\n", ["FROM alpine:3.20\nUSER 1000:0\n", "FROM gcr.io/distroless/static:nonroot\n"]),
@@ -118,7 +118,7 @@ def test_eol_finding_quotes_the_data_date_and_points_at_the_image(tmp_path: Path
 
 
 def test_build_arg_in_from_is_substituted(tmp_path: Path) -> None:
-    text = "ARG GO=1.23\nFROM golang:${GO}\n"
+    text = "ARG GO=1.26\nFROM golang:${GO}\n"
     assert ids(lint_text(tmp_path / "a", text, select="DG-DF-003")) == []
     assert ids(lint_text(tmp_path / "b", text, select="DG-DF-003", build_args=(("GO", "1.15"),))) == ["DG-DF-003"]
 
