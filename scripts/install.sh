@@ -12,3 +12,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
     touch "$stamp"
 fi
+# An editable install is not byte-compiled by pip, and PYTHONDONTWRITEBYTECODE (set on some CI
+# machines) would make every run recompile every module it imports: compile once here (quiet,
+# only what changed since the last run).
+.venv/bin/python -m compileall -q src/dockgate >/dev/null
