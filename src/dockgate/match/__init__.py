@@ -1,12 +1,12 @@
 """Matching packages to OSV advisories with exact OSV range semantics.
 
 Public API: :func:`match_packages` (packages + OS -> :class:`MatchReport`), the model
-(:class:`VulnFinding`, :class:`Unmatched`), :func:`lookup_for` and :func:`assess`.
+(:class:`VulnFinding`, :class:`Unmatched`), :func:`lookups_for` and :func:`assess`.
 """
 
 from dockgate.match.matcher import match_packages
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
 from dockgate.vulndb.severity import Assessment, assess
-from dockgate.match.targets import Lookup, NotMatchable, lookup_for
+from dockgate.match.targets import Lookup, NotMatchable, lookup_for, lookups_for
 
-__all__ = ["Assessment", "Lookup", "MatchReport", "NotMatchable", "Unmatched", "VulnFinding", "assess", "lookup_for", "match_packages"]
+__all__ = ["Assessment", "Lookup", "MatchReport", "NotMatchable", "Unmatched", "VulnFinding", "assess", "lookup_for", "lookups_for", "match_packages"]

@@ -16,7 +16,7 @@ import orjson
 
 from dockgate.catalog.package import OSInfo, Package
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
-from dockgate.match.targets import Lookup, NotMatchable, lookup_for
+from dockgate.match.targets import Lookup, NotMatchable, lookups_for
 from dockgate.severity import Severity
 from dockgate.versions import Comparator, VersionError, comparator_for
 from dockgate.vulndb.matchindex import ECOSYSTEM_KIND, SEMVER_KIND, in_range, installed_rank, semver_comparator
@@ -59,14 +59,10 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
     lookups: dict[str, dict[str, list[tuple[Package, Lookup]]]] = defaultdict(lambda: defaultdict(list))
     for package in packages:
         try:
-            lookup = lookup_for(package, os_info)
+            for lookup in lookups_for(package, os_info):
+                lookups[lookup.ecosystem][lookup.name].append((package, lookup))
         except NotMatchable as exc:
             _unmatched(report, package, str(exc))
-            continue
-        lookups[lookup.ecosystem][lookup.name].append((package, lookup))
-        if lookup.name == "stdlib" and package.type == "go-stdlib":
-            # the Go vulnerability database files cmd/go and linker issues under "toolchain"
-            lookups[lookup.ecosystem]["toolchain"].append((package, Lookup(lookup.ecosystem, "toolchain", lookup.version)))
     report.missing_sources = _missing_sources(lookups.keys(), database)
     hits: dict[int, tuple[Package, Lookup, list[_Hit]]] = {}
     problems: set[str] = set()

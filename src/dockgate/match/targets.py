@@ -40,8 +40,18 @@ def _os_ecosystem(package: Package, os_info: OSInfo) -> str:
     return f"Alpine:v{parts[0]}.{parts[1]}"
 
 
+def lookups_for(package: Package, os_info: OSInfo) -> list[Lookup]:
+    """Every (ecosystem, name, version) ``package`` is looked up under, the primary one first;
+    raises NotMatchable with the reason when there is none."""
+    primary = lookup_for(package, os_info)
+    if primary.name == "stdlib" and package.type == "go-stdlib":
+        # the Go vulnerability database files cmd/go and linker issues under "toolchain"
+        return [primary, Lookup(primary.ecosystem, "toolchain", primary.version)]
+    return [primary]
+
+
 def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
-    """The lookup key for ``package``; raises NotMatchable with the reason otherwise.
+    """The primary lookup key for ``package``; raises NotMatchable with the reason otherwise.
 
     The version is not parsed here: the matcher parses it only when advisories exist for the name."""
     kind = package.type
