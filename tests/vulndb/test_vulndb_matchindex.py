@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -114,3 +116,13 @@ def test_semver_ranges_use_semver_keys() -> None:
     assert kind == "S"
     assert in_range(bounds, states, rank_of(row, kind, "v1.2.2", go))
     assert not in_range(bounds, states, rank_of(row, kind, "v1.2.3", go))
+
+
+def test_a_hostile_range_of_many_events_compiles_in_linear_time() -> None:
+    evts = [pair for major in range(100) for minor in range(100) for pair in (("i", f"{major}.{minor}"), ("f", f"{major}.{minor}.5"))]
+    started = time.perf_counter()
+    row, (kind, bounds, states, fixed) = compile_one(evts)
+    assert time.perf_counter() - started < 5  # evaluating every region by a full walk took minutes
+    assert len(bounds) == 20000 and len(states) == 40001 and len(fixed) == 10000
+    assert in_range(bounds, states, rank_of(row, kind, "99.99.4"))
+    assert not in_range(bounds, states, rank_of(row, kind, "99.99.5"))

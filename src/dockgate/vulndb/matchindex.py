@@ -49,30 +49,34 @@ def _compiled_shape(ordered: tuple[tuple[int, str], ...]) -> tuple[tuple[int, ..
     """(bounds, region states) of a range given as sorted (rank, code) pairs.
 
     States are '1'/'0' per region: below bounds[0], at bounds[0], between bounds[0] and
-    bounds[1]... A version strictly between two bounds compares with every event as the lower
-    bound does, except ``last_affected``, which it has passed. Most ranges share a few shapes
-    (introduced then fixed...), hence the cache."""
-    bounds = tuple(sorted({rank for rank, _ in ordered}))
+    bounds[1]... One pass over the events, so a hostile range of many events stays linear:
+    at a bound, the events below it and its own ``introduced``/``fixed`` events apply; just
+    above it, its ``last_affected`` events apply too. A region at or above every ``limit`` is
+    unaffected. Most ranges share a few shapes (introduced then fixed...), hence the cache."""
     limits = [rank for rank, code in ordered if code == "m"]
-
-    def affected(at: int, exactly: bool) -> bool:
-        if limits and not any(at < rank for rank in limits):
-            return False
-        state = False
-        for rank, code in ordered:
-            if code == "i" and at >= rank:
-                state = True
-            elif code == "f" and at >= rank:
-                state = False
-            elif code == "l" and (at > rank if exactly else at >= rank):
-                state = False
-        return state
-
+    ceiling = max(limits) if limits else None
+    bounds: list[int] = []
     states = ["0"]  # below every bound no event applies yet
-    for bound in bounds:
-        states.append("1" if affected(bound, True) else "0")
-        states.append("1" if affected(bound, False) else "0")
-    return bounds, "".join(states)
+    state = False
+    index = 0
+    while index < len(ordered):
+        bound = ordered[index][0]
+        at_bound = after = state
+        while index < len(ordered) and ordered[index][0] == bound:
+            code = ordered[index][1]
+            if code == "i":
+                at_bound = after = True
+            elif code == "f":
+                at_bound = after = False
+            elif code == "l":
+                after = False
+            index += 1
+        capped = ceiling is not None and bound >= ceiling
+        bounds.append(bound)
+        states.append("1" if at_bound and not capped else "0")
+        states.append("1" if after and not capped else "0")
+        state = after
+    return tuple(bounds), "".join(states)
 
 
 class RowBuilder:
