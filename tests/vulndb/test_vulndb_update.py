@@ -83,6 +83,20 @@ def test_single_ecosystem_update_keeps_the_others(tmp_path: Path, shared_dir: Pa
         assert list(database.match_rows("PyPI", ["demo"]))
 
 
+def test_partial_update_over_an_older_layout_names_what_it_could_not_keep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = _small_db(tmp_path)
+    with sqlite3.connect(db) as connection:  # as a database written by an earlier dockgate
+        connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    archive = tmp_path / "Alpine.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("A-1.json", orjson.dumps(osv("A-1", [affected("Alpine:v3.18", "musl", rng(("introduced", "0")))])))
+    assert main(["db", "update", "--mirror", str(archive), "--db", str(db)]) == 0
+    err = capsys.readouterr().err
+    assert "old advisories were in the previous database" in err and "--ecosystem old" in err
+    with VulnDatabase(db) as database:
+        assert {s.source for s in database.status().sources} == {"Alpine"}
+
+
 def test_single_zip_input(tmp_path: Path) -> None:
     archive = tmp_path / "PyPI.zip"
     with zipfile.ZipFile(archive, "w") as zf:

@@ -20,7 +20,13 @@ def run_db(args: argparse.Namespace) -> int:
             mirror=args.mirror or DEFAULT_MIRROR, ecosystems=list(args.ecosystem or []), timeout=args.timeout, retries=args.retries
         )
         result = update_database(path, options)
-        summary = {"path": str(result.path), "records": result.records}
+        for source in result.dropped:
+            print(
+                f"dockgate: warning: {source} advisories were in the previous database, whose layout this version "
+                f"replaces; fetch them again with `dockgate db update --ecosystem {source}`",
+                file=sys.stderr,
+            )
+        summary = {"path": str(result.path), "records": result.records, "dropped": list(result.dropped)}
         if args.format == "json":
             write_output(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n", args.output)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -26,11 +27,18 @@ from dockgate.vulndb.store import INDEXES, SCHEMA, SCHEMA_VERSION, uri, utc_now
 if TYPE_CHECKING:
     from dockgate.vulndb.sources import RecordSource
 
-def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Path | None = None) -> dict[str, int]:
+@dataclass(frozen=True)
+class BuildOutcome:
+    records: dict[str, int]  # per source built
+    dropped: tuple[str, ...] = ()  # sources of an older-layout previous database, not carried over
+
+
+def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Path | None = None) -> BuildOutcome:
     """Write a complete new database to ``target`` (which must not exist) from ``sources``.
 
     Records of sources not being rebuilt are copied from ``keep_from`` (the previous database),
-    when it is readable and of this layout. Returns records per source.
+    when it is readable and of this layout; an older layout's other sources are named in
+    ``dropped`` (they must be fetched again).
     """
     connection = sqlite3.connect(uri(target, "rwc"), uri=True, isolation_level=None)
     counts: dict[str, int] = {}
@@ -40,7 +48,7 @@ def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Pat
         connection.execute("PRAGMA journal_mode=OFF")
         connection.execute("PRAGMA synchronous=OFF")
         connection.executescript(SCHEMA)
-        attached = keep_from is not None and _attach_previous(connection, keep_from)
+        attached, old_sources = _attach_previous(connection, keep_from) if keep_from is not None else (False, [])
         connection.execute("BEGIN")
         now = utc_now()
         for source in sources:
@@ -57,7 +65,7 @@ def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Pat
         connection.close()
         if collecting:
             gc.enable()
-    return counts
+    return BuildOutcome(counts, () if attached else tuple(sorted(set(old_sources) - set(counts))))
 
 
 @lru_cache(maxsize=65536)
@@ -117,18 +125,20 @@ def _ingest(connection: sqlite3.Connection, source: RecordSource) -> int:
     return len(advisories)
 
 
-def _attach_previous(connection: sqlite3.Connection, previous: Path) -> bool:
+def _attach_previous(connection: sqlite3.Connection, previous: Path) -> tuple[bool, list[str]]:
+    """(attached, the previous database's sources); an older layout is not attached."""
     if not previous.is_file():
-        return False
+        return False, []
     try:
         connection.execute("ATTACH DATABASE ? AS old", (uri(previous, "ro"),))
+        sources = [row[0] for row in connection.execute("SELECT source FROM old.sources")]
         row = connection.execute("SELECT value FROM old.meta WHERE key = 'schema_version'").fetchone()
         if row is None or row[0] != SCHEMA_VERSION:
             connection.execute("DETACH DATABASE old")
-            return False  # an older layout: its sources must be fetched again
-        return True
+            return False, sources  # an older layout: its sources must be fetched again
+        return True, sources
     except sqlite3.Error:
-        return False  # an old database we cannot read contributes nothing
+        return False, []  # an old database we cannot read contributes nothing
 
 
 def _copy_other_sources(connection: sqlite3.Connection, rebuilt: set[str]) -> None:

@@ -22,6 +22,7 @@ from dockgate.errors import InputError, UsageError
 from dockgate.vulndb.download import NotOnMirror, download, fetch_text
 from dockgate.vulndb.sources import RecordSource, check_zip
 from dockgate.vulndb.build import build_database
+from dockgate.vulndb.store import uri
 
 DEFAULT_MIRROR = "https://osv-vulnerabilities.storage.googleapis.com"
 _TEMP_PREFIX = ".dockgate-update-"
@@ -39,6 +40,7 @@ class UpdateOptions:
 class UpdateResult:
     path: Path
     records: dict[str, int]
+    dropped: tuple[str, ...] = ()  # sources of an older-layout database that must be fetched again
 
 
 def _check_ecosystem_name(name: str) -> str:
@@ -70,7 +72,7 @@ def _check_not_locked(db_path: Path) -> None:
     if not db_path.is_file():
         return
     try:
-        connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=rw", uri=True, timeout=0.2, isolation_level=None)
+        connection = sqlite3.connect(uri(db_path, "rw"), uri=True, timeout=0.2, isolation_level=None)
     except sqlite3.Error:
         return
     try:
@@ -111,13 +113,13 @@ def update_database(db_path: Path, options: UpdateOptions) -> UpdateResult:
         try:
             sources = _gather_sources(options, workdir)
             new_db = workdir / "new.sqlite"
-            records = build_database(new_db, sources, keep_from=db_path)
+            outcome = build_database(new_db, sources, keep_from=db_path)
             os.replace(new_db, db_path)
         except OSError as exc:
             raise InputError(f"update failed, previous database kept: {exc.strerror or exc}") from None
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-    return UpdateResult(db_path, records)
+    return UpdateResult(db_path, outcome.records, outcome.dropped)
 
 
 def _gather_sources(options: UpdateOptions, workdir: Path) -> list[RecordSource]:
