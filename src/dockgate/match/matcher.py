@@ -23,6 +23,9 @@ from dockgate.vulndb.matchindex import ECOSYSTEM_KIND, SEMVER_KIND, in_range, in
 from dockgate.vulndb.store import Advisory, VulnDatabase
 
 
+_LEVELS = tuple(Severity)  # by value: UNKNOWN 0 ... CRITICAL 4
+
+
 class _Hit:
     __slots__ = ("advisory_id", "fixed", "assessment")
 
@@ -194,7 +197,7 @@ def _fixed_versions(fixed: list[tuple[int, str]]) -> tuple[str, ...]:
 def _single(package: Package, lookup: Lookup, hit: _Hit, advisory: Advisory | None) -> VulnFinding:
     """The finding of one advisory alone (the common case): its own lists, nothing to merge."""
     if hit.assessment is not None:
-        severity, score, vector = Severity(hit.assessment[0]), hit.assessment[1], hit.assessment[2]
+        severity, score, vector = _LEVELS[hit.assessment[0]], hit.assessment[1], hit.assessment[2]
     elif advisory is not None:
         severity, score, vector = advisory.severity, advisory.score, advisory.vector
     else:
@@ -238,7 +241,7 @@ def _merge(package: Package, lookup: Lookup, found: list[_Hit], advisories: dict
             for url in _references(advisory.references):
                 references.setdefault(url, None)
             if hit.assessment is not None:
-                candidate = (Severity(hit.assessment[0]), hit.assessment[1], hit.assessment[2])
+                candidate = (_LEVELS[hit.assessment[0]], hit.assessment[1], hit.assessment[2])
             else:
                 candidate = (advisory.severity, advisory.score, advisory.vector)
             if (candidate[0], candidate[1] or 0.0) > (best[0], best[1] or 0.0):

@@ -57,7 +57,8 @@ def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Pat
         if attached:
             _copy_other_sources(connection, set(counts))
         connection.execute(INDEXES)
-        connection.executemany("INSERT INTO meta VALUES (?,?)", [("schema_version", SCHEMA_VERSION), ("built", now)])
+        ecosystems = orjson.dumps([row[0] for row in connection.execute("SELECT DISTINCT ecosystem FROM affected ORDER BY ecosystem")]).decode()
+        connection.executemany("INSERT INTO meta VALUES (?,?)", [("schema_version", SCHEMA_VERSION), ("built", now), ("ecosystems", ecosystems)])
         connection.execute("COMMIT")
     except sqlite3.Error as exc:
         raise InputError(f"cannot build the vulnerability database in {target.parent}: {exc}") from None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
+import orjson
+
 from dockgate.errors import InputError
 from dockgate.severity import Severity
 
@@ -122,8 +124,9 @@ class VulnDatabase:
         return DatabaseStatus(self.path, built[0][0] if built else "", sources)
 
     def ecosystems(self) -> set[str]:
-        """Every affected[].package.ecosystem present (e.g. "Debian:12", "PyPI")."""
-        return {row[0] for row in self._query("SELECT DISTINCT ecosystem FROM affected")}
+        """Every affected[].package.ecosystem present (e.g. "Debian:12", "PyPI"), listed at build time."""
+        row = self._query("SELECT value FROM meta WHERE key = 'ecosystems'")
+        return set(orjson.loads(row[0][0])) if row else set()
 
     def ecosystem_counts(self) -> dict[str, int]:
         """Advisories per affected ecosystem as written in the records ("Debian:12", "PyPI"...)."""
