@@ -102,42 +102,43 @@ def _unmatched(report: MatchReport, package: Package, reason: str) -> None:
         report.warnings.append(f"{package.type} package {package.name} {package.version!r} not matched: {reason}")
 
 
+def _rank(row: _Row, kind: str, version: str, comparator: Comparator) -> int:
+    """The installed version's rank among the row's versions of one ordering (VersionError if unparsable)."""
+    position = row.position(kind)
+    key = None if version in position else comparator.sort_key(version)
+    return installed_rank(row.listed.get(kind, []), position, version, key)
+
+
 def _evaluate(row: _Row, version: str, comparators: dict[str, Comparator], problems: set[str]) -> list[_Hit]:
     """The entries of one match-index row that cover ``version``."""
-    ranks: dict[str, int | None] = {}
-
-    def rank_for(kind: str, advisory_id: str) -> int | None:
-        if kind not in ranks:
-            position = row.position(kind)
-            key = None
-            if version not in position:
-                try:
-                    key = comparators[kind].sort_key(version)
-                except VersionError as exc:
-                    if kind == ECOSYSTEM_KIND:
-                        raise _Unparsable(str(exc)) from None
-                    problems.add(f"{advisory_id}: {exc}")
-                    ranks[kind] = None
-                    return None
-            ranks[kind] = installed_rank(row.listed.get(kind, []), position, version, key)
-        return ranks[kind]
-
-    rank_for(ECOSYSTEM_KIND, "")  # the installed version must parse, whatever the row's ranges are
+    try:  # the installed version must parse, whatever the row's ranges are
+        ranks: dict[str, int | None] = {ECOSYSTEM_KIND: _rank(row, ECOSYSTEM_KIND, version, comparators[ECOSYSTEM_KIND])}
+    except VersionError as exc:
+        raise _Unparsable(str(exc)) from None
     found = []
     for advisory_id, versions, ranges, assessment in row.entries:
-        affected = bool(versions) and version in versions
+        affected = versions is not None and version in versions
         fixed: list[tuple[int, str]] = []
         for kind, bounds, states, fixed_at in ranges:
             if bounds is None:  # a version of this range could not be parsed when the database was built
                 if not affected:
                     problems.add(f"{advisory_id}: {states}")
                 continue
-            rank = rank_for(kind, advisory_id)
+            if kind in ranks:
+                rank = ranks[kind]
+            else:
+                try:
+                    rank = ranks[kind] = _rank(row, kind, version, comparators[kind])
+                except VersionError as exc:
+                    problems.add(f"{advisory_id}: {exc}")
+                    rank = ranks[kind] = None
             if rank is None:
                 continue
             if not affected and in_range(bounds, states, rank):
                 affected = True
-            fixed.extend((index, value) for index, value in fixed_at if 2 * index + 2 > rank)
+            for index, value in fixed_at:
+                if 2 * index + 2 > rank:
+                    fixed.append((index, value))
         if affected:
             found.append(_Hit(advisory_id, fixed, assessment))
     return found
