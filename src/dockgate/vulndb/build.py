@@ -56,7 +56,8 @@ def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Pat
             connection.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?)", (source.label, source.origin, counts[source.label], now))
         if attached:
             _copy_other_sources(connection, set(counts))
-        connection.execute(INDEXES)
+        for statement in INDEXES:
+            connection.execute(statement)
         ecosystems = orjson.dumps([row[0] for row in connection.execute("SELECT DISTINCT ecosystem FROM affected ORDER BY ecosystem")]).decode()
         connection.executemany("INSERT INTO meta VALUES (?,?)", [("schema_version", SCHEMA_VERSION), ("built", now), ("ecosystems", ecosystems)])
         connection.execute("COMMIT")
