@@ -181,6 +181,26 @@ def test_bad_targets_and_missing_db(sbom: Path, db: Path, tmp_path: Path, capsys
     assert len(err) == 1 and err[0].startswith("dockgate: error:")
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE matchindex SET entries = x'7b7b7b'",
+        """UPDATE matchindex SET entries = '{"v": [], "e": 5}'""",
+        """UPDATE matchindex SET entries = '{"v": {"E": [[1, 2]]}, "e": [["X", null, [["E", "no", "0", []]], null]]}'""",
+        "UPDATE meta SET value = 'not json' WHERE key = 'ecosystems'",
+        "UPDATE advisories SET level = 99",
+    ],
+)
+def test_damaged_database_is_one_clear_error(sbom: Path, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str) -> None:
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(db.read_bytes())
+    with sqlite3.connect(damaged) as connection:
+        connection.execute(damage)
+    assert main(["scan", str(sbom), "--db", str(damaged)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is corrupt" in err[0] and "db update" in err[0], err
+
+
 def test_stale_database_warns(sbom: Path, db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = tmp_path / "old.sqlite"
     old.write_bytes(db.read_bytes())

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 import orjson
 
 from dockgate.catalog.package import OSInfo, Package
+from dockgate.errors import InputError
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
 from dockgate.match.targets import Lookup, NotMatchable, lookups_for
 from dockgate.severity import Severity
@@ -41,9 +42,11 @@ class _Row:
     __slots__ = ("listed", "entries", "_positions")
 
     def __init__(self, raw: bytes) -> None:
-        data = orjson.loads(raw)
+        data = orjson.loads(raw)  # ValueError (JSONDecodeError), TypeError or KeyError when damaged
         self.listed: dict[str, list[list[str]]] = data["v"]
         self.entries: list[list[Any]] = data["e"]
+        if not isinstance(self.listed, dict) or not isinstance(self.entries, list):
+            raise TypeError("not a match-index row")
         self._positions: dict[str, dict[str, int]] = {}
 
     def position(self, kind: str) -> dict[str, int]:
@@ -73,7 +76,10 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
     for ecosystem, by_name in lookups.items():
         comparators = {ECOSYSTEM_KIND: comparator_for(ecosystem), SEMVER_KIND: semver_comparator(ecosystem)}
         for name, raw in database.match_rows(ecosystem, by_name.keys()):
-            row = _Row(raw)
+            try:
+                row = _Row(raw)
+            except (ValueError, TypeError, KeyError):
+                raise _corrupt(database, ecosystem, name) from None
             for package, lookup in by_name[name]:
                 if id(package) in failed:
                     continue
@@ -83,6 +89,8 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
                     failed.add(id(package))
                     _unmatched(report, package, str(exc))
                     continue
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                    raise _corrupt(database, ecosystem, name) from None
                 if found:
                     hits.setdefault(id(package), (package, lookup, []))[2].extend(found)
     report.warnings.extend(sorted(problems))
@@ -94,6 +102,11 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
             report.findings.extend(_merge(package, lookup, found, advisories))
     report.findings.sort(key=lambda f: (f.package.name.lower(), f.package.version, f.package.path, -f.severity, f.id))
     return report
+
+
+def _corrupt(database: VulnDatabase, ecosystem: str, name: str) -> InputError:
+    """A match-index row that is not what `db update` writes: the file was damaged or forged."""
+    return InputError(f"vulnerability database {database.path} is corrupt (match index row for {ecosystem} {name[:80]!r}); run `dockgate db update`")
 
 
 def _unmatched(report: MatchReport, package: Package, reason: str) -> None:

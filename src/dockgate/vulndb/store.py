@@ -128,7 +128,11 @@ class VulnDatabase:
     def ecosystems(self) -> set[str]:
         """Every affected[].package.ecosystem present (e.g. "Debian:12", "PyPI"), listed at build time."""
         row = self._query("SELECT value FROM meta WHERE key = 'ecosystems'")
-        return set(orjson.loads(row[0][0])) if row else set()
+        try:
+            names = orjson.loads(row[0][0]) if row else []
+            return {name for name in names if isinstance(name, str)}
+        except (orjson.JSONDecodeError, TypeError):
+            raise InputError(f"vulnerability database {self.path} is corrupt (ecosystem list); run `dockgate db update`") from None
 
     def ecosystem_counts(self) -> dict[str, int]:
         """Advisories per affected ecosystem as written in the records ("Debian:12", "PyPI"...)."""
@@ -143,8 +147,11 @@ class VulnDatabase:
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT id, aliases, summary, level, score, vector, refs, published, modified FROM advisories WHERE id IN ({marks})"
             for row in self._query(sql, chunk):
-                aliases = tuple(a for a in row[1].split("\x1f") if a)
-                found[row[0]] = Advisory(row[0], aliases, row[2], _LEVELS[row[3]], row[4], row[5], row[6], row[7], row[8])
+                try:
+                    aliases = tuple(a for a in row[1].split("\x1f") if a)
+                    found[row[0]] = Advisory(row[0], aliases, row[2], _LEVELS[row[3]], row[4], row[5], row[6], row[7], row[8])
+                except (IndexError, TypeError, AttributeError):
+                    raise InputError(f"vulnerability database {self.path} is corrupt (advisory {str(row[0])[:80]!r}); run `dockgate db update`") from None
         return found
 
     def match_rows(self, ecosystem: str, names: Iterable[str]) -> Iterator[tuple[str, bytes]]:
