@@ -1,5 +1,5 @@
 """What matching produces: findings (one per package and merged advisory group) and the
-packages that could not be matched, with the reason."""
+packages that could not be matched, with the reason; and the lookups it makes."""
 
 from __future__ import annotations
 
@@ -32,6 +32,19 @@ class VulnFinding:
     @property
     def identifiers(self) -> frozenset[str]:
         return frozenset(self.ids) | frozenset(self.aliases)
+
+
+@dataclass(slots=True)
+class Lookup:
+    """One (OSV ecosystem, name, version) a package is looked up under."""
+
+    ecosystem: str
+    name: str
+    version: str
+
+
+class NotMatchable(Exception):
+    """Why a package cannot be looked up; it is reported as unmatched, never dropped."""
 
 
 @dataclass(frozen=True)

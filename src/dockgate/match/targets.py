@@ -1,48 +1,31 @@
 """Which OSV (ecosystem, name, version) a catalogued package is looked up under.
 
-Debian binary packages are matched by source name and source version in ``Debian:<major>``;
-Alpine packages by origin in ``Alpine:v<major.minor>``; PyPI names PEP 503-normalised; npm
-names as written (scopes included); Go modules by module path, the Go standard library as
-``stdlib`` (and the Go toolchain as ``toolchain``) at the binary's toolchain version.
+Distribution packages (deb, apk, rpm) follow their distribution's OSV conventions, see
+:mod:`dockgate.match.distros` (Debian, Ubuntu, Alpine, Wolfi, Chainguard, Red Hat, Rocky
+Linux, AlmaLinux, Mageia, openSUSE, SUSE). PyPI names are PEP 503-normalised; npm names as
+written (scopes included); Go modules by module path, the Go standard library as ``stdlib``
+(and the Go toolchain as ``toolchain``) at the binary's toolchain version.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dockgate.catalog.package import OSInfo, Package
+from dockgate.match.distros import os_lookups
+from dockgate.match.model import Lookup, NotMatchable
 from dockgate.versions import VersionError, normalize_go_toolchain
 from dockgate.versions.semver import parse_semver
 from dockgate.vulndb.osv import normalize_name
 
+__all__ = ["Lookup", "NotMatchable", "lookup_for", "lookups_for"]
 
-@dataclass(slots=True)
-class Lookup:
-    ecosystem: str
-    name: str
-    version: str
-
-
-class NotMatchable(Exception):
-    """Why a package cannot be looked up; it is reported as unmatched, never dropped."""
-
-
-def _os_ecosystem(package: Package, os_info: OSInfo) -> str:
-    if package.type == "deb":
-        if os_info.id != "debian" or not os_info.version_id:
-            raise NotMatchable(f"deb package on {os_info.id or 'an unknown OS'} {os_info.version_id}: only Debian releases are covered")
-        return f"Debian:{os_info.version_id.split('.', 1)[0]}"
-    if os_info.id != "alpine" or not os_info.version_id:
-        raise NotMatchable(f"apk package on {os_info.id or 'an unknown OS'}: only Alpine releases are covered")
-    parts = os_info.version_id.split(".")
-    if len(parts) < 2:
-        raise NotMatchable(f"Alpine version {os_info.version_id!r} has no minor release")
-    return f"Alpine:v{parts[0]}.{parts[1]}"
+_OS_TYPES = frozenset({"deb", "apk", "rpm"})
 
 
 def lookups_for(package: Package, os_info: OSInfo) -> list[Lookup]:
     """Every (ecosystem, name, version) ``package`` is looked up under, the primary one first;
     raises NotMatchable with the reason when there is none."""
+    if package.type in _OS_TYPES:
+        return os_lookups(package, os_info)
     primary = lookup_for(package, os_info)
     if primary.name == "stdlib" and package.type == "go-stdlib":
         # the Go vulnerability database files cmd/go and linker issues under "toolchain"
@@ -55,11 +38,9 @@ def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
 
     The version is not parsed here: the matcher parses it only when advisories exist for the name."""
     kind = package.type
-    if kind in ("deb", "apk"):
-        ecosystem = _os_ecosystem(package, os_info)
-        name = package.source_name or package.name
-        version = (package.source_version or package.version) if kind == "deb" else package.version
-    elif kind == "python":
+    if kind in _OS_TYPES:
+        return os_lookups(package, os_info)[0]
+    if kind == "python":
         ecosystem, name, version = "PyPI", normalize_name("PyPI", package.name), package.version
     elif kind == "npm":
         ecosystem, name, version = "npm", package.name, package.version

@@ -1,7 +1,7 @@
 """SBOM files as scan input: CycloneDX JSON and SPDX 2.x JSON, ours or another tool's.
 
 Packages come from each component's purl (type, name, version, ``distro`` and ``upstream``
-qualifiers); dockgate's own ``dockgate:*`` properties and syft's ``syft:metadata:source*``
+qualifiers, an rpm's ``epoch``); dockgate's own ``dockgate:*`` properties and syft's ``syft:metadata:source*``
 properties add source package name/version and location. The OS comes from an
 operating-system component or, failing that, a ``distro`` qualifier such as ``debian-12``.
 """
@@ -82,7 +82,10 @@ def _walk_components(components: Any, depth: int = 0) -> Iterator[dict[str, Any]
 
 
 def _os_from_distro(distro: str) -> OSInfo | None:
-    name, _, version = distro.partition("-")
+    """``debian-12``, ``ubuntu-22.04``, ``opensuse-leap-15.5``: the ID is everything before the version."""
+    name, _, version = distro.rpartition("-")
+    if not version[:1].isdigit():
+        name, _, version = distro.partition("-")
     return OSInfo(name.lower(), version) if name and version else None
 
 
@@ -140,6 +143,15 @@ def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list
     source_name = props.get("dockgate:package:sourceName") or props.get("syft:metadata:source")
     source_version = props.get("dockgate:package:sourceVersion") or props.get("syft:metadata:sourceVersion")
     upstream = qualifiers.get("upstream")
+    version = purl.version or ""
+    if kind == "rpm":
+        epoch = qualifiers.get("epoch", "")
+        if epoch.isdigit() and int(epoch) and version and ":" not in version:
+            version = f"{epoch}:{version}"  # rpm purls carry the epoch as a qualifier; OSV compares [epoch:]version-release
+        if upstream and upstream.endswith(".rpm"):
+            from dockgate.catalog.rpm import source_name as srpm_name
+
+            upstream = srpm_name(upstream)  # the source rpm's file name (foo-1.2-3.el9.src.rpm)
     if upstream and not source_name:
         source_name, _, upstream_version = upstream.partition("@")
         source_version = source_version or upstream_version or None
@@ -150,7 +162,7 @@ def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list
     package = Package(
         type=kind,
         name=name,
-        version=purl.version or "",
+        version=version,
         purl=purl_text,
         path=props.get("dockgate:location:path", ""),
         layer_index=int(layer) if layer and layer.isdigit() else None,
