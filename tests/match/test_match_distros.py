@@ -103,7 +103,9 @@ def test_ubuntu_pro_advisories_are_looked_up_on_lts(distro_db: Path) -> None:
     assert ids(distro_db, patched, JAMMY) == set()
     # affected in both the LTS and the Pro entry of one advisory: one finding, not two
     magick = pkg("deb", "libmagickcore-6.q16-6", "8:6.9.11.60+dfsg-1.3ubuntu0.22.04.3", source_name="imagemagick")
-    assert [f.id for f in report(distro_db, JAMMY, magick).findings] == ["UBUNTU-CVE-2024-4"]
+    merged = report(distro_db, JAMMY, magick).findings
+    assert [(f.id, f.ecosystem) for f in merged] == [("UBUNTU-CVE-2024-4", "Ubuntu:22.04:LTS")]
+    assert merged[0].fixed_versions == ("8:6.9.11.60+dfsg-1.3ubuntu0.22.04.5+esm1",)  # the fix only Pro ships
     assert ids(distro_db, curl, ORACULAR) == set()  # Pro is for LTS releases only
 
 

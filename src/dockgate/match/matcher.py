@@ -28,9 +28,10 @@ _LEVELS = tuple(Severity)  # by value: UNKNOWN 0 ... CRITICAL 4
 
 
 class _Hit:
-    __slots__ = ("advisory_id", "fixed", "assessment")
+    __slots__ = ("advisory_id", "fixed", "assessment", "lookup")
 
     def __init__(self, advisory_id: str, fixed: list[tuple[int, str]], assessment: list[Any] | None) -> None:
+        self.lookup: Lookup | None = None  # set by the caller: which (ecosystem, name) it was found under
         self.advisory_id = advisory_id
         self.fixed = fixed  # (position in the row's ordering, version) of fixed versions above the installed one
         self.assessment = assessment  # [level, score, vector] of the affected entry, if it has its own
@@ -70,7 +71,7 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
         except NotMatchable as exc:
             _unmatched(report, package, str(exc))
     report.missing_sources = _missing_sources(lookups.keys(), database)
-    hits: dict[int, tuple[Package, Lookup, list[_Hit]]] = {}
+    hits: dict[int, tuple[Package, list[_Hit]]] = {}
     problems: set[str] = set()
     failed: set[int] = set()
     for ecosystem, by_name in lookups.items():
@@ -92,14 +93,16 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
                 except (ValueError, TypeError, KeyError, IndexError, AttributeError):
                     raise _corrupt(database, ecosystem, name) from None
                 if found:
-                    hits.setdefault(id(package), (package, lookup, []))[2].extend(found)
+                    for hit in found:
+                        hit.lookup = lookup
+                    hits.setdefault(id(package), (package, []))[1].extend(found)
     report.warnings.extend(sorted(problems))
     order = {id(package): index for index, package in enumerate(packages)}
     report.unmatched.sort(key=lambda u: order.get(id(u.package), 0))
-    advisories = database.advisories({hit.advisory_id for package, _, found in hits.values() if id(package) not in failed for hit in found})
-    for package, lookup, found in hits.values():
+    advisories = database.advisories({hit.advisory_id for package, found in hits.values() if id(package) not in failed for hit in found})
+    for package, found in hits.values():
         if id(package) not in failed:
-            report.findings.extend(_merge(package, lookup, found, advisories))
+            report.findings.extend(_merge(package, found, advisories))
     report.findings.sort(key=lambda f: (f.package.name.lower(), f.package.version, f.package.path, -f.severity, f.id))
     return report
 
@@ -181,11 +184,7 @@ def _groups(found: list[_Hit], advisories: dict[str, Advisory]) -> list[list[_Hi
             parent[root(alias)] = root(hit.advisory_id)
         root(hit.advisory_id)
     grouped: dict[str, list[_Hit]] = defaultdict(list)
-    seen: set[str] = set()
-    for hit in found:
-        if hit.advisory_id in seen:
-            continue  # the same advisory matched through two affected entries
-        seen.add(hit.advisory_id)
+    for hit in found:  # one advisory found through two entries or lookups stays one finding
         grouped[root(hit.advisory_id)].append(hit)
     return list(grouped.values())
 
@@ -208,8 +207,10 @@ def _fixed_versions(fixed: list[tuple[int, str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for _, value in sorted(fixed)))
 
 
-def _single(package: Package, lookup: Lookup, hit: _Hit, advisory: Advisory | None) -> VulnFinding:
+def _single(package: Package, hit: _Hit, advisory: Advisory | None) -> VulnFinding:
     """The finding of one advisory alone (the common case): its own lists, nothing to merge."""
+    lookup = hit.lookup
+    assert lookup is not None
     if hit.assessment is not None:
         severity, score, vector = _LEVELS[hit.assessment[0]], hit.assessment[1], hit.assessment[2]
     elif advisory is not None:
@@ -233,20 +234,35 @@ def _single(package: Package, lookup: Lookup, hit: _Hit, advisory: Advisory | No
     )
 
 
-def _merge(package: Package, lookup: Lookup, found: list[_Hit], advisories: dict[str, Advisory]) -> list[VulnFinding]:
+def _in_version_order(lookup: Lookup, fixed: list[tuple[int, str]]) -> tuple[str, ...]:
+    """Fixed versions found through several entries or rows, lowest first, each once."""
+    versions = list(dict.fromkeys(value for _, value in fixed))
+    try:
+        return tuple(sorted(versions, key=comparator_for(lookup.ecosystem).sort_key))
+    except VersionError:  # a SEMVER-range bound the ecosystem ordering cannot read: keep row order
+        return _fixed_versions(fixed)
+
+
+def _merge(package: Package, found: list[_Hit], advisories: dict[str, Advisory]) -> list[VulnFinding]:
     findings = []
     for group in _groups(found, advisories):
         if len(group) == 1:
-            findings.append(_single(package, lookup, group[0], advisories.get(group[0].advisory_id)))
+            findings.append(_single(package, group[0], advisories.get(group[0].advisory_id)))
             continue
+        lookup = group[0].lookup
+        assert lookup is not None
         ids = tuple(sorted({hit.advisory_id for hit in group}))
         aliases: set[str] = set()
         fixed: list[tuple[int, str]] = []
         references: dict[str, None] = {}
         summary = ""
         best: tuple[Severity, float | None, str | None] = (Severity.UNKNOWN, None, None)
+        seen: set[str] = set()
         for hit in group:
             fixed.extend(hit.fixed)
+            if hit.advisory_id in seen:
+                continue  # the same advisory again, through another entry or lookup: only its fixes add
+            seen.add(hit.advisory_id)
             advisory = advisories.get(hit.advisory_id)
             if advisory is None:
                 continue
@@ -273,7 +289,7 @@ def _merge(package: Package, lookup: Lookup, found: list[_Hit], advisories: dict
                 severity=best[0],
                 score=best[1],
                 vector=best[2],
-                fixed_versions=_fixed_versions(fixed),
+                fixed_versions=_in_version_order(lookup, fixed),
                 references=tuple(references),
             )
         )
