@@ -3,7 +3,8 @@
 1. Builds the database from ../shared/osv-mirror (or --mirror) into a temp dir.
 2. Writes a CycloneDX 1.6 SBOM of --count (default 5,000) packages drawn from the database's
    own package names: PyPI, Go modules and Debian 11 source packages (with ``upstream``
-   qualifiers), about one in ten at a vulnerable version, the rest at a fixed one, plus unknown names.
+   qualifiers), about one in ten at a vulnerable version, the rest at a fixed one (half spelled as
+   the database lists it, half as a later version it does not list), plus unknown names.
 3. Times `python -m dockgate scan SBOM -f json` and `python -c "import dockgate"`, both as fresh
    processes, best of --repeat runs, and prints the ratio (target <= 3.0). Also prints, on the
    same scale, a process that merely imports argparse, sqlite3 and orjson: the part of any
@@ -61,6 +62,17 @@ def _newest(comparator, versions: list[str]) -> str | None:  # type: ignore[no-u
     return best
 
 
+_LATER = {"pypi": ".post1", "golang": "+dockgate", "deb": "+b1"}  # above (or, Go build metadata, equal to) the fix
+
+
+def _later(comparator, version: str, purl_type: str) -> str:  # type: ignore[no-untyped-def]
+    candidate = version + _LATER[purl_type]
+    try:
+        return candidate if comparator.key(candidate) >= comparator.key(version) else version
+    except VersionError:
+        return version
+
+
 def make_sbom(db: Path, count: int, seed: int) -> dict:
     rng = random.Random(seed)
     connection = sqlite3.connect(db)
@@ -78,7 +90,9 @@ def make_sbom(db: Path, count: int, seed: int) -> dict:
             # about one package in ten vulnerable, as in a typical image; the rest above every fix
             newest = _newest(comparator, fixes[name])
             if newest is not None and rng.random() < 0.9:
-                version = newest
+                # half exactly at the newest fix (a version the database lists), half at a later
+                # spelling it does not list, so the scan must parse it as real images make it do
+                version = _later(comparator, newest, purl_type) if rng.random() < 0.5 else newest
             else:
                 version = {"pypi": "0.1", "golang": "v0.0.1", "deb": "0.1-1"}[purl_type]
             if purl_type == "golang":
