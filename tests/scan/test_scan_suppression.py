@@ -187,7 +187,7 @@ def test_bad_targets_and_missing_db(sbom: Path, db: Path, tmp_path: Path, capsys
         "UPDATE matchindex SET entries = x'7b7b7b'",
         """UPDATE matchindex SET entries = '{"v": [], "e": 5}'""",
         """UPDATE matchindex SET entries = '{"v": {"E": [[1, 2]]}, "e": [["X", null, [["E", "no", "0", []]], null]]}'""",
-        "UPDATE meta SET value = 'not json' WHERE key = 'ecosystems'",
+        "UPDATE sources SET ecosystems = 'not json'",
         "UPDATE advisories SET level = 99",
     ],
 )

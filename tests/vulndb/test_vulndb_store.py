@@ -17,8 +17,8 @@ from dockgate.vulndb.osv import parse_record
 def test_lookup_query_uses_the_index(tmp_path: Path) -> None:
     db = build_db_from_records(tmp_path, [osv("A-1", [affected("PyPI", "x", rng(("introduced", "0")))])])
     with sqlite3.connect(db) as connection:
-        plan = connection.execute("EXPLAIN QUERY PLAN SELECT advisory_id FROM affected WHERE ecosystem = ? AND name IN (?, ?)", ("PyPI", "x", "y")).fetchall()
-    assert any("USING INDEX affected_lookup" in str(row) for row in plan), plan
+        plan = connection.execute("EXPLAIN QUERY PLAN SELECT entries FROM matchindex WHERE ecosystem = ? AND name IN (?, ?)", ("PyPI", "x", "y")).fetchall()
+    assert any("USING INDEX matchindex_lookup" in str(row) for row in plan), plan
 
 
 def test_gate_database_info(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,4 +51,4 @@ def test_git_ranges_dropped_and_names_normalised() -> None:
         {"id": "A", "modified": "x", "affected": [{"package": {"ecosystem": "PyPI", "name": "Foo.Bar_baz"}, "ranges": [{"type": "GIT", "repo": "r", "events": [{"introduced": "0"}]}, {"type": "ECOSYSTEM", "events": [{"introduced": "1"}]}]}]},
         "t",
     )
-    assert row is not None and row.affected[0].name == "foo-bar-baz" and row.affected[0].ranges == [["ECOSYSTEM", [["i", "1"]]]]
+    assert row is not None and row.affected[0].name == "foo-bar-baz" and row.affected[0].ranges == [["ECOSYSTEM", [("i", "1")]]]

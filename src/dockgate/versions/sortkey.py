@@ -20,6 +20,8 @@ The empty string sorts below every encoded key; matching uses it for OSV's ``int
 
 from __future__ import annotations
 
+from typing import Any
+
 BOTTOM = ""  # below every encoded key: OSV's introduced "0"
 
 _END = "!"
@@ -46,25 +48,22 @@ def _str(value: str) -> str:
     return "&" + value + _END
 
 
-def _encode(value: object, out: list[str]) -> None:
+def _element(value: Any) -> str:
+    kind = type(value)
+    if kind is tuple or kind is list:
+        # small non-negative ints, the bulk of every key, are looked up without a call
+        return "'" + "".join([_SMALL[item] if type(item) is int and 0 <= item < 1000 else _element(item) for item in value]) + _END
+    if kind is str:
+        return _str(value)
+    if isinstance(value, int):
+        return _int(value)
     if isinstance(value, (tuple, list)):
-        out.append("'")
-        for item in value:
-            if type(item) is int and 0 <= item < 1000:  # the common element, without recursion
-                out.append(_SMALL[item])
-            else:
-                _encode(item, out)
-        out.append(_END)
-    elif isinstance(value, int):
-        out.append(_int(value))
-    elif isinstance(value, str):
-        out.append(_str(value))
-    else:
-        raise TypeError(f"cannot encode a {type(value).__name__} in a version key")
+        return _element(tuple(value))
+    if isinstance(value, str):
+        return _str(str(value))
+    raise TypeError(f"cannot encode a {type(value).__name__} in a version key")
 
 
 def encode_key(key: object) -> str:
     """The order-preserving string form of a comparator key."""
-    out: list[str] = []
-    _encode(key, out)
-    return "".join(out)
+    return _element(key)

@@ -1,7 +1,7 @@
 """Building a database file from OSV record sources (``db update``); scans only read it (store).
 
 One transaction into a fresh file: ``advisories`` (with the severity already scored from its
-CVSS vectors), ``affected`` (advisory -> package), and the match index
+CVSS vectors), per source the advisories naming each ecosystem, and the match index
 (:mod:`dockgate.vulndb.matchindex`) compiled per source from every affected entry. Sources this
 update did not fetch are carried over from the previous database row for row.
 """
@@ -47,19 +47,23 @@ def build_database(target: Path, sources: Sequence[RecordSource], keep_from: Pat
     try:
         connection.execute("PRAGMA journal_mode=OFF")
         connection.execute("PRAGMA synchronous=OFF")
+        connection.execute("PRAGMA cache_size=-131072")  # up to 128 MiB: pages written once, at the end
+        connection.execute("PRAGMA temp_store=MEMORY")
         connection.executescript(SCHEMA)
         attached, old_sources = _attach_previous(connection, keep_from) if keep_from is not None else (False, [])
         connection.execute("BEGIN")
         now = utc_now()
         for source in sources:
-            counts[source.label] = _ingest(connection, source)
-            connection.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?)", (source.label, source.origin, counts[source.label], now))
+            counts[source.label], per_ecosystem = _ingest(connection, source)
+            connection.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)",
+                (source.label, source.origin, counts[source.label], now, orjson.dumps(per_ecosystem).decode()),
+            )
         if attached:
             _copy_other_sources(connection, set(counts))
         for statement in INDEXES:
             connection.execute(statement)
-        ecosystems = orjson.dumps([row[0] for row in connection.execute("SELECT DISTINCT ecosystem FROM affected ORDER BY ecosystem")]).decode()
-        connection.executemany("INSERT INTO meta VALUES (?,?)", [("schema_version", SCHEMA_VERSION), ("built", now), ("ecosystems", ecosystems)])
+        connection.executemany("INSERT INTO meta VALUES (?,?)", [("schema_version", SCHEMA_VERSION), ("built", now)])
         connection.execute("COMMIT")
     except sqlite3.Error as exc:
         raise InputError(f"cannot build the vulnerability database in {target.parent}: {exc}") from None
@@ -99,11 +103,12 @@ class MatchIndexBuilder:
             yield ecosystem, name, self.source, orjson.dumps(builder.row())
 
 
-def _ingest(connection: sqlite3.Connection, source: RecordSource) -> int:
+def _ingest(connection: sqlite3.Connection, source: RecordSource) -> tuple[int, dict[str, int]]:
+    """Records stored, and advisories per affected ecosystem (as written), for one source."""
     from dockgate.vulndb.sources import iter_records  # zipfile only when building
 
     advisories: list[tuple] = []
-    affected: list[tuple] = []
+    naming: dict[str, set[str]] = {}
     seen: set[str] = set()
     label = source.label
     index = MatchIndexBuilder(label)
@@ -117,14 +122,13 @@ def _ingest(connection: sqlite3.Connection, source: RecordSource) -> int:
             (row.id, label, "\x1f".join(row.aliases), row.summary, row.severity, row.severity_text, level, score, vector, row.references, row.published, row.modified)
         )
         for entry in row.affected:
-            affected.append((entry.ecosystem, entry.name, row.id, label))
+            naming.setdefault(entry.ecosystem, set()).add(row.id)
             own = list(_scored(entry.severity, row.severity_text)) if entry.severity else None
             index.add(entry.ecosystem, entry.name, row.id, entry.ranges, entry.versions, own)
     connection.execute("DELETE FROM advisories WHERE source = ?", (label,))
     connection.executemany("INSERT OR REPLACE INTO advisories VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", advisories)
-    connection.executemany("INSERT INTO affected VALUES (?,?,?,?)", affected)
     connection.executemany("INSERT INTO matchindex VALUES (?,?,?,?)", index.rows())
-    return len(advisories)
+    return len(advisories), {ecosystem: len(ids) for ecosystem, ids in sorted(naming.items())}
 
 
 def _attach_previous(connection: sqlite3.Connection, previous: Path) -> tuple[bool, list[str]]:
@@ -149,7 +153,7 @@ def _copy_other_sources(connection: sqlite3.Connection, rebuilt: set[str]) -> No
     for source in kept:
         if source in rebuilt:
             continue
-        for table in ("advisories", "affected", "matchindex", "sources"):
+        for table in ("advisories", "matchindex", "sources"):
             verb = "INSERT OR IGNORE" if table == "advisories" else "INSERT OR REPLACE" if table == "sources" else "INSERT"
             connection.execute(f"{verb} INTO {table} SELECT * FROM old.{table} WHERE source = ?", (source,))
 

@@ -34,7 +34,7 @@ def normalize_name(ecosystem: str, name: str) -> str:
 class AffectedRow(NamedTuple):
     ecosystem: str  # as written in the record, e.g. "Debian:12", "Alpine:v3.18", "PyPI"
     name: str  # normalised lookup name
-    ranges: list[list[Any]]  # [[type, [[code, version], ...]], ...] with codes i/f/l/m
+    ranges: list[list[Any]]  # [[type, [(code, version), ...]], ...] with codes i/f/l/m
     versions: list[str] | None  # explicit versions, or None
     severity: bytes | None  # JSON [[type, score], ...] from affected[].severity, or None
 
@@ -97,7 +97,7 @@ def _ranges(value: Any, origin: str) -> list[list[Any]]:
             code = EVENT_CODES.get(field)
             if code is None or not isinstance(version, str) or not version:
                 raise _fail(origin, f"bad range event {field!r}")
-            coded.append([code, version])
+            coded.append((code, version))
         if kind != "GIT":
             kept.append([kind, coded])
     return kept

@@ -1,10 +1,9 @@
 """The SQLite store: built once per update into a new file (:mod:`dockgate.vulndb.build`), then only read.
 
-Tables: ``advisories`` (one row per record, severity already scored), ``affected`` (which
-advisory names which package, as the record writes it), ``matchindex`` (per source, one row per
-(ecosystem, name) with every affected entry compiled for matching, see
-:mod:`dockgate.vulndb.matchindex`), ``sources`` (per ecosystem: where from, how many records,
-when) and ``meta``. A scan reads the match-index rows of its package names and the advisories
+Tables: ``advisories`` (one row per record, severity already scored), ``matchindex`` (per
+source, one row per (ecosystem, name) with every affected entry compiled for matching, see
+:mod:`dockgate.vulndb.matchindex`), ``sources`` (per source: where from, how many records, when,
+and how many advisories name each affected ecosystem) and ``meta``. A scan reads the match-index rows of its package names and the advisories
 they hit, never whole records.
 """
 
@@ -27,21 +26,20 @@ LOOKUP_CHUNK = 500
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE sources(source TEXT PRIMARY KEY, origin TEXT NOT NULL, records INTEGER NOT NULL, updated TEXT NOT NULL);
+CREATE TABLE sources(
+    source TEXT PRIMARY KEY, origin TEXT NOT NULL, records INTEGER NOT NULL, updated TEXT NOT NULL,
+    ecosystems TEXT NOT NULL  -- JSON {affected ecosystem as written: advisories naming it}
+);
 CREATE TABLE advisories(
     id TEXT PRIMARY KEY, source TEXT NOT NULL, aliases TEXT NOT NULL, summary TEXT NOT NULL,
     severity BLOB, severity_text TEXT, level INTEGER NOT NULL, score REAL, vector TEXT,
     refs BLOB NOT NULL, published TEXT NOT NULL, modified TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE affected(ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory_id TEXT NOT NULL, source TEXT NOT NULL);
 CREATE TABLE matchindex(ecosystem TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, entries BLOB NOT NULL);
 """
 # Built after the rows are in. The match index is a rowid table with a separate index: its rows
 # are large, which WITHOUT ROWID tables handle badly (lookups measured 2.5x slower).
-INDEXES = (
-    "CREATE INDEX affected_lookup ON affected(ecosystem, name)",
-    "CREATE UNIQUE INDEX matchindex_lookup ON matchindex(ecosystem, name, source)",
-)
+INDEXES = ("CREATE UNIQUE INDEX matchindex_lookup ON matchindex(ecosystem, name, source)",)
 
 
 def utc_now() -> str:
@@ -126,18 +124,19 @@ class VulnDatabase:
         return DatabaseStatus(self.path, built[0][0] if built else "", sources)
 
     def ecosystems(self) -> set[str]:
-        """Every affected[].package.ecosystem present (e.g. "Debian:12", "PyPI"), listed at build time."""
-        row = self._query("SELECT value FROM meta WHERE key = 'ecosystems'")
-        try:
-            names = orjson.loads(row[0][0]) if row else []
-            return {name for name in names if isinstance(name, str)}
-        except (orjson.JSONDecodeError, TypeError):
-            raise InputError(f"vulnerability database {self.path} is corrupt (ecosystem list); run `dockgate db update`") from None
+        """Every affected[].package.ecosystem present (e.g. "Debian:12", "PyPI")."""
+        return set(self.ecosystem_counts())
 
     def ecosystem_counts(self) -> dict[str, int]:
         """Advisories per affected ecosystem as written in the records ("Debian:12", "PyPI"...)."""
-        rows = self._query("SELECT ecosystem, count(DISTINCT advisory_id) FROM affected GROUP BY ecosystem ORDER BY ecosystem")
-        return {name: count for name, count in rows}
+        counts: dict[str, int] = {}
+        for source, listed in self._query("SELECT source, ecosystems FROM sources"):
+            try:
+                for ecosystem, count in orjson.loads(listed).items():
+                    counts[ecosystem] = counts.get(ecosystem, 0) + int(count)
+            except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
+                raise InputError(f"vulnerability database {self.path} is corrupt (source {str(source)[:80]!r}); run `dockgate db update`") from None
+        return dict(sorted(counts.items()))
 
     def advisories(self, ids: Iterable[str]) -> dict[str, Advisory]:
         unique = sorted(set(ids))
