@@ -37,3 +37,6 @@ class Severity(enum.IntEnum):
         if score > 0.0:
             return cls.LOW
         return cls.UNKNOWN
+
+
+LEVELS = tuple(Severity)  # indexed by value: LEVELS[3] is HIGH (cheaper than calling the enum)

@@ -15,16 +15,13 @@ from typing import Any, Iterable, Sequence
 import orjson
 
 from dockgate.catalog.package import OSInfo, Package
-from dockgate.errors import InputError
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
 from dockgate.match.targets import Lookup, NotMatchable, lookups_for
-from dockgate.severity import Severity
+from dockgate.severity import LEVELS, Severity
 from dockgate.versions import Comparator, VersionError, comparator_for
-from dockgate.vulndb.matchindex import ECOSYSTEM_KIND, SEMVER_KIND, in_range, installed_rank, semver_comparator
+from dockgate.vulndb.matchindex import ECOSYSTEM_KIND, bound_rank, in_range, installed_rank, range_comparators
 from dockgate.vulndb.store import Advisory, VulnDatabase
 
-
-_LEVELS = tuple(Severity)  # by value: UNKNOWN 0 ... CRITICAL 4
 
 
 class _Hit:
@@ -75,12 +72,12 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
     problems: set[str] = set()
     failed: set[int] = set()
     for ecosystem, by_name in lookups.items():
-        comparators = {ECOSYSTEM_KIND: comparator_for(ecosystem), SEMVER_KIND: semver_comparator(ecosystem)}
+        comparators = range_comparators(ecosystem)
         for name, raw in database.match_rows(ecosystem, by_name.keys()):
             try:
                 row = _Row(raw)
             except (ValueError, TypeError, KeyError):
-                raise _corrupt(database, ecosystem, name) from None
+                raise database.corrupt(f"match index row for {ecosystem} {name[:80]!r}") from None
             for package, lookup in by_name[name]:
                 if id(package) in failed:
                     continue
@@ -91,25 +88,21 @@ def match_packages(packages: Sequence[Package], os_info: OSInfo, database: VulnD
                     _unmatched(report, package, str(exc))
                     continue
                 except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                    raise _corrupt(database, ecosystem, name) from None
+                    raise database.corrupt(f"match index row for {ecosystem} {name[:80]!r}") from None
                 if found:
                     for hit in found:
                         hit.lookup = lookup
                     hits.setdefault(id(package), (package, []))[1].extend(found)
     report.warnings.extend(sorted(problems))
-    order = {id(package): index for index, package in enumerate(packages)}
-    report.unmatched.sort(key=lambda u: order.get(id(u.package), 0))
+    if report.unmatched:  # in the packages' order, whichever step found them unmatchable
+        order = {id(package): index for index, package in enumerate(packages)}
+        report.unmatched.sort(key=lambda u: order.get(id(u.package), 0))
     advisories = database.advisories({hit.advisory_id for package, found in hits.values() if id(package) not in failed for hit in found})
     for package, found in hits.values():
         if id(package) not in failed:
             report.findings.extend(_merge(package, found, advisories))
     report.findings.sort(key=lambda f: (f.package.name.lower(), f.package.version, f.package.path, -f.severity, f.id))
     return report
-
-
-def _corrupt(database: VulnDatabase, ecosystem: str, name: str) -> InputError:
-    """A match-index row that is not what `db update` writes: the file was damaged or forged."""
-    return InputError(f"vulnerability database {database.path} is corrupt (match index row for {ecosystem} {name[:80]!r}); run `dockgate db update`")
 
 
 def _unmatched(report: MatchReport, package: Package, reason: str) -> None:
@@ -153,7 +146,7 @@ def _evaluate(row: _Row, version: str, comparators: dict[str, Comparator], probl
             if not affected and in_range(bounds, states, rank):
                 affected = True
             for index, value in fixed_at:
-                if 2 * index + 2 > rank:
+                if bound_rank(index) > rank:
                     fixed.append((index, value))
         if affected:
             found.append(_Hit(advisory_id, fixed, assessment))
@@ -212,7 +205,7 @@ def _single(package: Package, hit: _Hit, advisory: Advisory | None) -> VulnFindi
     lookup = hit.lookup
     assert lookup is not None
     if hit.assessment is not None:
-        severity, score, vector = _LEVELS[hit.assessment[0]], hit.assessment[1], hit.assessment[2]
+        severity, score, vector = LEVELS[hit.assessment[0]], hit.assessment[1], hit.assessment[2]
     elif advisory is not None:
         severity, score, vector = advisory.severity, advisory.score, advisory.vector
     else:
@@ -271,7 +264,7 @@ def _merge(package: Package, found: list[_Hit], advisories: dict[str, Advisory])
             for url in _references(advisory.references):
                 references.setdefault(url, None)
             if hit.assessment is not None:
-                candidate = (_LEVELS[hit.assessment[0]], hit.assessment[1], hit.assessment[2])
+                candidate = (LEVELS[hit.assessment[0]], hit.assessment[1], hit.assessment[2])
             else:
                 candidate = (advisory.severity, advisory.score, advisory.vector)
             if (candidate[0], candidate[1] or 0.0) > (best[0], best[1] or 0.0):

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import orjson
 
 from dockgate.errors import InputError
-from dockgate.versions import Comparator, UnknownEcosystem, comparator_for
-from dockgate.vulndb.matchindex import ECOSYSTEM_KIND, SEMVER_KIND, RowBuilder, semver_comparator
+from dockgate.versions import Comparator, UnknownEcosystem
+from dockgate.vulndb.matchindex import RowBuilder, range_comparators
 from dockgate.vulndb.osv import parse_record
 from dockgate.vulndb.severity import assess
 from dockgate.vulndb.store import INDEXES, SCHEMA, SCHEMA_VERSION, uri, utc_now
@@ -161,6 +161,6 @@ def _copy_other_sources(connection: sqlite3.Connection, rebuilt: set[str]) -> No
 def _comparators(ecosystem: str) -> dict[str, Comparator] | None:
     """The orderings of an ecosystem's ranges, or None when dockgate has none for it."""
     try:
-        return {ECOSYSTEM_KIND: comparator_for(ecosystem), SEMVER_KIND: semver_comparator(ecosystem)}
+        return range_comparators(ecosystem)
     except UnknownEcosystem:
         return None

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Sequence
 
 from dockgate.versions import Comparator, VersionError, comparator_for
@@ -39,9 +40,17 @@ SEMVER_KIND = "S"
 BOTTOM_RANK = 0
 
 
-def semver_comparator(ecosystem: str) -> Comparator:
-    """The comparator for SEMVER ranges: Go's (accepts a "v" prefix) for Go, plain SEMVER elsewhere."""
-    return comparator_for("Go" if ecosystem.split(":", 1)[0] == "Go" else "SEMVER")
+def range_comparators(ecosystem: str) -> dict[str, Comparator]:
+    """The ordering of each range kind of an ecosystem: its own for ECOSYSTEM ranges; for SEMVER
+    ranges Go's (accepts a "v" prefix) in Go, plain SEMVER elsewhere. Raises UnknownEcosystem."""
+    semver = "Go" if ecosystem.split(":", 1)[0] == "Go" else "SEMVER"
+    return {ECOSYSTEM_KIND: comparator_for(ecosystem), SEMVER_KIND: comparator_for(semver)}
+
+
+def bound_rank(position: int) -> int:
+    """The rank of the row's version at ``position``; versions between two listed ones take the odd
+    rank just below, and ``introduced: "0"`` takes BOTTOM_RANK."""
+    return 2 * position + 2
 
 
 @lru_cache(maxsize=8192)
@@ -84,7 +93,7 @@ class RowBuilder:
 
     def __init__(self, ecosystem: str, comparators: dict[str, Comparator] | None = None) -> None:
         self.ecosystem = ecosystem
-        self._comparators = comparators or {ECOSYSTEM_KIND: comparator_for(ecosystem), SEMVER_KIND: semver_comparator(ecosystem)}
+        self._comparators = comparators or range_comparators(ecosystem)
         self._keys: dict[str, dict[str, str]] = {ECOSYSTEM_KIND: {}, SEMVER_KIND: {}}
         self._pending: list[tuple[str, list[Any]]] = []  # ranges to rank once every key is known
         self.entries: list[list[Any]] = []
@@ -112,10 +121,6 @@ class RowBuilder:
         listed: dict[str, list[tuple[str, str]]] = {}
         index: dict[str, dict[str, int]] = {}
         for kind, keys in self._keys.items():
-            if len(keys) <= 1:
-                listed[kind] = [(key, version) for version, key in keys.items()]
-                index[kind] = dict.fromkeys(keys, 0)
-                continue
             spelling: dict[str, str] = {}
             for version, key in keys.items():
                 spelling.setdefault(key, version)
@@ -132,7 +137,7 @@ class RowBuilder:
                     ranked.append((BOTTOM_RANK, code))
                     continue
                 number = positions[version]
-                ranked.append((2 * number + 2, code))
+                ranked.append((bound_rank(number), code))
                 if code == "f":
                     fixed.append((number, version))
             ranked.sort()
@@ -148,19 +153,13 @@ def installed_rank(pairs: list[list[str]], position: dict[str, int], version: st
     needed only when the version is not among them."""
     found = position.get(version)
     if found is not None:
-        return 2 * found + 2
+        return bound_rank(found)
     if key is None:
         raise ValueError("the sort key is needed for a version the row does not list")
-    low, high = 0, len(pairs)
-    while low < high:  # bisect on the pairs' keys without building a key list
-        middle = (low + high) // 2
-        if pairs[middle][0] < key:
-            low = middle + 1
-        else:
-            high = middle
+    low = bisect_left(pairs, key, key=itemgetter(0))
     if low < len(pairs) and pairs[low][0] == key:
-        return 2 * low + 2  # the same version spelled differently ("1.0" and "1.0.0" in PyPI)
-    return 2 * low + 1
+        return bound_rank(low)  # the same version spelled differently ("1.0" and "1.0.0" in PyPI)
+    return bound_rank(low) - 1
 
 
 def in_range(bounds: list[int], states: str, rank: int) -> bool:

@@ -18,10 +18,9 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 import orjson
 
 from dockgate.errors import InputError
-from dockgate.severity import Severity
+from dockgate.severity import LEVELS, Severity
 
 SCHEMA_VERSION = "3"
-_LEVELS = tuple(Severity)  # by value: UNKNOWN 0 ... CRITICAL 4
 LOOKUP_CHUNK = 500
 
 SCHEMA = """
@@ -135,29 +134,32 @@ class VulnDatabase:
                 for ecosystem, count in orjson.loads(listed).items():
                     counts[ecosystem] = counts.get(ecosystem, 0) + int(count)
             except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
-                raise InputError(f"vulnerability database {self.path} is corrupt (source {str(source)[:80]!r}); run `dockgate db update`") from None
+                raise self.corrupt(f"source {str(source)[:80]!r}") from None
         return dict(sorted(counts.items()))
 
-    def advisories(self, ids: Iterable[str]) -> dict[str, Advisory]:
-        unique = sorted(set(ids))
-        found: dict[str, Advisory] = {}
+    def corrupt(self, what: str) -> InputError:
+        """The error for content ``db update`` never writes: the file was damaged or forged."""
+        return InputError(f"vulnerability database {self.path} is corrupt ({what}); run `dockgate db update`")
+
+    def _in_chunks(self, sql: str, fixed: Sequence[object], values: Iterable[str]) -> Iterator[tuple]:
+        """Rows of ``sql`` (whose ``{marks}`` is an IN list) for every distinct value, in chunks."""
+        unique = sorted(set(values))
         for start in range(0, len(unique), LOOKUP_CHUNK):
             chunk = unique[start : start + LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT id, aliases, summary, level, score, vector, refs, published, modified FROM advisories WHERE id IN ({marks})"
-            for row in self._query(sql, chunk):
-                try:
-                    aliases = tuple(a for a in row[1].split("\x1f") if a)
-                    found[row[0]] = Advisory(row[0], aliases, row[2], _LEVELS[row[3]], row[4], row[5], row[6], row[7], row[8])
-                except (IndexError, TypeError, AttributeError):
-                    raise InputError(f"vulnerability database {self.path} is corrupt (advisory {str(row[0])[:80]!r}); run `dockgate db update`") from None
+            yield from self._query(sql.format(marks=",".join("?" * len(chunk))), [*fixed, *chunk])
+
+    def advisories(self, ids: Iterable[str]) -> dict[str, Advisory]:
+        found: dict[str, Advisory] = {}
+        sql = "SELECT id, aliases, summary, level, score, vector, refs, published, modified FROM advisories WHERE id IN ({marks})"
+        for row in self._in_chunks(sql, (), ids):
+            try:
+                aliases = tuple(a for a in row[1].split("\x1f") if a)
+                found[row[0]] = Advisory(row[0], aliases, row[2], LEVELS[row[3]], row[4], row[5], row[6], row[7], row[8])
+            except (IndexError, TypeError, AttributeError):
+                raise self.corrupt(f"advisory {str(row[0])[:80]!r}") from None
         return found
 
     def match_rows(self, ecosystem: str, names: Iterable[str]) -> Iterator[tuple[str, bytes]]:
         """(name, compiled entries) of the match index for ``names`` in ``ecosystem``: one row per
         name and source holding advisories for it."""
-        unique = sorted(set(names))
-        for start in range(0, len(unique), LOOKUP_CHUNK):
-            chunk = unique[start : start + LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            yield from self._query(f"SELECT name, entries FROM matchindex WHERE ecosystem = ? AND name IN ({marks})", [ecosystem, *chunk])
+        return self._in_chunks("SELECT name, entries FROM matchindex WHERE ecosystem = ? AND name IN ({marks})", (ecosystem,), names)
