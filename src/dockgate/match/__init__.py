@@ -7,6 +7,6 @@ Public API: :func:`match_packages` (packages + OS -> :class:`MatchReport`), the 
 from dockgate.match.matcher import match_packages
 from dockgate.match.model import MatchReport, Unmatched, VulnFinding
 from dockgate.vulndb.severity import Assessment, assess
-from dockgate.match.targets import Lookup, NotMatchable, lookup_for, lookups_for
+from dockgate.match.targets import Lookup, NotMatchable, lookups_for
 
-__all__ = ["Assessment", "Lookup", "MatchReport", "NotMatchable", "Unmatched", "VulnFinding", "assess", "lookup_for", "lookups_for", "match_packages"]
+__all__ = ["Assessment", "Lookup", "MatchReport", "NotMatchable", "Unmatched", "VulnFinding", "assess", "lookups_for", "match_packages"]

@@ -16,7 +16,7 @@ from dockgate.versions import VersionError, normalize_go_toolchain
 from dockgate.versions.semver import parse_semver
 from dockgate.vulndb.osv import normalize_name
 
-__all__ = ["Lookup", "NotMatchable", "lookup_for", "lookups_for"]
+__all__ = ["Lookup", "NotMatchable", "lookups_for"]
 
 _OS_TYPES = frozenset({"deb", "apk", "rpm"})
 
@@ -26,20 +26,18 @@ def lookups_for(package: Package, os_info: OSInfo) -> list[Lookup]:
     raises NotMatchable with the reason when there is none."""
     if package.type in _OS_TYPES:
         return os_lookups(package, os_info)
-    primary = lookup_for(package, os_info)
+    primary = _language_lookup(package)
     if primary.name == "stdlib" and package.type == "go-stdlib":
         # the Go vulnerability database files cmd/go and linker issues under "toolchain"
         return [primary, Lookup(primary.ecosystem, "toolchain", primary.version)]
     return [primary]
 
 
-def lookup_for(package: Package, os_info: OSInfo) -> Lookup:
-    """The primary lookup key for ``package``; raises NotMatchable with the reason otherwise.
+def _language_lookup(package: Package) -> Lookup:
+    """The lookup key of a language package; raises NotMatchable with the reason otherwise.
 
     The version is not parsed here: the matcher parses it only when advisories exist for the name."""
     kind = package.type
-    if kind in _OS_TYPES:
-        return os_lookups(package, os_info)[0]
     if kind == "python":
         ecosystem, name, version = "PyPI", normalize_name("PyPI", package.name), package.version
     elif kind == "npm":
