@@ -123,7 +123,11 @@ def parse_purl(text: str) -> ParsedPurl:
     return ParsedPurl(kind.lower(), namespace, name, _plain(version), qualifiers)
 
 
-def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list[str], shown_name: Any = None) -> tuple[Package, OSInfo | None] | None:
+def _package(
+    purl_text: Any, props: dict[str, str], comment: str, warnings: list[str], shown_name: Any = None, shown_version: Any = None
+) -> tuple[Package, OSInfo | None] | None:
+    """The package a purl names (and the OS its ``distro`` qualifier names); ``shown_version``,
+    the SBOM's own version field, stands in when the purl has none."""
     if not isinstance(purl_text, str) or not purl_text.startswith("pkg:"):
         return None
     try:
@@ -162,7 +166,7 @@ def _package(purl_text: Any, props: dict[str, str], comment: str, warnings: list
     package = Package(
         type=kind,
         name=name,
-        version=version,
+        version=version or (shown_version if isinstance(shown_version, str) else ""),
         purl=purl_text,
         path=props.get("dockgate:location:path", ""),
         layer_index=int(layer) if layer and layer.isdigit() else None,
@@ -188,12 +192,10 @@ def _read_cyclonedx(document: dict[str, Any], path: Path) -> SbomInput:
             continue
         raw_props = component.get("properties")
         props = {p["name"]: p["value"] for p in raw_props if isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("value"), str)} if isinstance(raw_props, list) else {}
-        made = _package(component.get("purl"), props, "", warnings, component.get("name"))
+        made = _package(component.get("purl"), props, "", warnings, component.get("name"), component.get("version"))
         if made is None:
             continue
         package, from_distro = made
-        if not package.version and isinstance(component.get("version"), str):
-            package.version = component["version"]
         packages.append(package)
         distro_os = distro_os or from_distro
     name = str(root.get("name") or path.name)
@@ -217,12 +219,10 @@ def _read_spdx(document: dict[str, Any], path: Path) -> SbomInput:
         if not purls:
             continue
         comment = entry.get("comment") if isinstance(entry.get("comment"), str) else ""
-        made = _package(purls[0], {}, comment, warnings, entry.get("name"))
+        made = _package(purls[0], {}, comment, warnings, entry.get("name"), entry.get("versionInfo"))
         if made is None:
             continue
         package, from_distro = made
-        if not package.version and isinstance(entry.get("versionInfo"), str):
-            package.version = entry["versionInfo"]
         packages.append(package)
         distro_os = distro_os or from_distro
     name = str(document.get("name") or path.name)
